@@ -1,0 +1,310 @@
+"""Checking a data folder against the data contract, in DuckDB.
+
+First a schema gate (tables present, files readable, columns present with accepted types),
+then the value rules of every table that passed, uniqueness, references, overlapping
+assignments and the KPI-rows-without-assignment warning. Every rule runs as SQL over the
+typed views, one scan per table for all its value rules, so a 50-million-row `kpi_daily`
+is checked without bringing its rows into Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from queries.contract import TABLES, Column, Reference, Table, accepts
+from queries.engine import Engine, QueryError, first_line, quote
+from queries.exports import TableSource, locate_tables
+from queries.problems import MAX_EXAMPLES, Problem
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class CheckResult:
+    folder: Path
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if not self.problems:
+            total = sum(self.rows.values())
+            return f"{self.folder}: the data contract holds ({len(self.rows)} tables, {total:,} rows)"
+        return (
+            f"{self.folder}: {len(self.errors)} error{'s' * (len(self.errors) != 1)}, "
+            f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}"
+            + ("" if self.ok else "; wfplan cannot open this folder until the errors are fixed")
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder),
+            "ok": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "rows": self.rows,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def open_folder(
+    folder: Path, threads: int | None = None, memory_limit: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[Engine, CheckResult]:
+    """Check a folder and hand back the engine with its views, as the app and report do."""
+    engine = Engine(folder, threads=threads, memory_limit=memory_limit)
+    return engine, check_folder(folder, engine, progress)
+
+
+def check_folder(
+    folder: Path, engine: Engine | None = None, progress: Progress | None = None
+) -> CheckResult:
+    """Check `folder`; define its views on `engine` (a new one if None) as a side effect.
+
+    The engine that comes back with a clean result is ready for queries, which is how the
+    app and `wfplan report` open a folder: check once, then query the same views.
+    """
+    engine = engine or Engine(folder)
+    result = CheckResult(folder)
+    sources, layout = locate_tables(folder)
+    result.problems.extend(layout)
+
+    passed: dict[str, TableSource] = {}
+    for source in sources.values():
+        schema = _schema_problems(engine, folder, source)
+        result.problems.extend(schema)
+        if not schema:
+            try:
+                engine.add_table(source)
+            except (duckdb.Error, QueryError) as err:
+                result.problems.append(Problem(source.shown, f"cannot read: {first_line(err)}"))
+                continue
+            passed[source.name] = source
+
+    steps = _value_steps(passed)
+    for done, (label, step) in enumerate(steps):
+        if progress:
+            progress(done, len(steps), label)
+        try:
+            result.problems.extend(step(engine, result))
+        except QueryError as err:
+            # A file whose metadata reads but whose pages are broken fails here.
+            result.problems.append(Problem(label, f"cannot read: {err}"))
+    if progress:
+        progress(len(steps), len(steps), "done")
+    return result
+
+
+# -- schema gate ----------------------------------------------------------------------------
+
+
+def _schema_problems(engine: Engine, folder: Path, source: TableSource) -> list[Problem]:
+    table = TABLES[source.name]
+    problems: list[Problem] = []
+    missing: dict[str, list[str]] = defaultdict(list)
+    wrong: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in source.files:
+        shown = _relative(folder, path)
+        try:
+            rel = engine.read_file(path)
+            types = {name: str(t).strip('"') for name, t in zip(rel.columns, rel.types)}
+        except duckdb.Error as err:
+            problems.append(Problem(shown, f"unreadable: not a Parquet file, or corrupt ({first_line(err)})"))
+            continue
+        for column in table.columns:
+            found = types.get(column.name)
+            if found is None:
+                missing[column.name].append(shown)
+            elif not accepts(column, found):
+                wrong[(column.name, found)].append(shown)
+    many = len(source.files) > 1
+    for name, files in missing.items():
+        problems.append(Problem(
+            source.shown if many else files[0], "required column is missing", column=name,
+            examples=_file_examples(files, len(source.files)) if many else (),
+        ))
+    for (name, found), files in wrong.items():
+        expected = table.column(name).kind
+        problems.append(Problem(
+            source.shown if many else files[0], f"wrong type {found}, expected {expected}",
+            column=name, examples=_file_examples(files, len(source.files)) if many else (),
+        ))
+    return problems
+
+
+def _file_examples(files: list[str], total: int) -> tuple[str, ...]:
+    shown = tuple(files[:MAX_EXAMPLES])
+    return shown if len(files) == total == 1 else (f"in {len(files)} of {total} files",) + shown
+
+
+def _relative(folder: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return str(path)
+
+
+# -- value rules ----------------------------------------------------------------------------
+
+Step = Callable[[Engine, CheckResult], list[Problem]]
+
+
+def _value_steps(passed: dict[str, TableSource]) -> list[tuple[str, Step]]:
+    steps: list[tuple[str, Step]] = []
+    for name, source in passed.items():
+        table = TABLES[name]
+        steps.append((source.shown, _rules_step(table, source.shown)))
+        if table.unique:
+            steps.append((source.shown, _unique_step(table, source.shown)))
+        for ref in table.references:
+            if ref.table in passed:
+                steps.append((source.shown, _reference_step(table, ref, source.shown, passed[ref.table].shown)))
+    if "assignments" in passed:
+        steps.append((passed["assignments"].shown, _overlap_step(passed["assignments"].shown)))
+        if "kpi_daily" in passed:
+            steps.append((passed["kpi_daily"].shown, _unassigned_kpi_step(passed["kpi_daily"].shown)))
+    return steps
+
+
+def _column_rules(column: Column) -> list[tuple[str, str]]:
+    """(rule text, breaking predicate) for one column, the implicit rules first."""
+    rules: list[tuple[str, str]] = []
+    col = quote(column.name)
+    if not column.nullable:
+        rules.append(("must not be empty (NULL)", f"{col} IS NULL"))
+    if column.kind == "float":
+        rules.append(("must be a finite number (no NaN or infinity)", f"NOT isfinite({col})"))
+    # NaN sorts above every number in DuckDB: range rules leave it to the finite rule.
+    guard = f"isfinite({col}) AND " if column.kind == "float" else ""
+    rules.extend((rule.text, f"{guard}({rule.breaks})") for rule in column.rules)
+    return rules
+
+
+def _rules_step(table: Table, shown: str) -> Step:
+    checks = [(column, text, breaks) for column in table.columns for text, breaks in _column_rules(column)]
+
+    def step(engine: Engine, result: CheckResult) -> list[Problem]:
+        counts = ", ".join(f"count(*) FILTER (WHERE {breaks})" for _, _, breaks in checks)
+        row = engine.sql(f"SELECT count(*), {counts} FROM {quote(table.name)}").row(0)
+        result.rows[table.name] = row[0]
+        problems: list[Problem] = []
+        if row[0] == 0:
+            severity = "warning" if table.optional else "error"
+            problems.append(Problem(shown, "table has no rows", rows=0, severity=severity))
+        for (column, text, breaks), broken in zip(checks, row[1:]):
+            if broken:
+                examples = engine.sql(
+                    f"SELECT coalesce({table.label}, '?') AS row_label, {quote(column.name)} AS value "
+                    f"FROM {quote(table.name)} WHERE {breaks} LIMIT {MAX_EXAMPLES}"
+                )
+                problems.append(Problem(
+                    shown, text, column=column.name, rows=broken,
+                    examples=tuple(_example(label, value) for label, value in examples.iter_rows()),
+                ))
+        return problems
+
+    return step
+
+
+def _example(label: str, value: Any) -> str:
+    return label if value is None or label == str(value) else f"{label}: {value}"
+
+
+def _unique_step(table: Table, shown: str) -> Step:
+    key = ", ".join(quote(c) for c in table.unique)
+    key_text = " || ' / ' || ".join(f"CAST({quote(c)} AS VARCHAR)" for c in table.unique)
+
+    def step(engine: Engine, result: CheckResult) -> list[Problem]:
+        dupes = engine.sql(
+            f"SELECT key_text, n, sum(n) OVER () AS total FROM ("
+            f"  SELECT {key_text} AS key_text, count(*) AS n FROM {quote(table.name)}"
+            f"  GROUP BY {key} HAVING count(*) > 1) AS d "
+            f"ORDER BY n DESC, key_text LIMIT {MAX_EXAMPLES}"
+        )
+        if dupes.is_empty():
+            return []
+        return [Problem(
+            shown, "must be unique", column=", ".join(table.unique), rows=int(dupes["total"][0]),
+            examples=tuple(f"{k} ({n} times)" for k, n, _ in dupes.iter_rows()),
+        )]
+
+    return step
+
+
+def _reference_step(table: Table, ref: Reference, shown: str, target_shown: str) -> Step:
+    col, target, target_col = quote(ref.column), quote(ref.table), quote(ref.target)
+
+    def step(engine: Engine, result: CheckResult) -> list[Problem]:
+        dangling = engine.sql(
+            f"SELECT value, sum(n) OVER () AS total FROM ("
+            f"  SELECT c.{col} AS value, count(*) AS n FROM {quote(table.name)} AS c"
+            f"  WHERE c.{col} IS NOT NULL AND NOT EXISTS"
+            f"  (SELECT 1 FROM {target} AS t WHERE t.{target_col} = c.{col})"
+            f"  GROUP BY c.{col}) AS d "
+            f"ORDER BY n DESC, value LIMIT {MAX_EXAMPLES}"
+        )
+        if dangling.is_empty():
+            return []
+        return [Problem(
+            shown, f"not found in {target_shown} ({ref.target})", column=ref.column,
+            rows=int(dangling["total"][0]), examples=tuple(str(v) for v in dangling["value"]),
+        )]
+
+    return step
+
+
+def _overlap_step(shown: str) -> Step:
+    def step(engine: Engine, result: CheckResult) -> list[Problem]:
+        overlaps = engine.sql(
+            "SELECT agent_id, start_date, count(*) OVER () AS total FROM ("
+            "  SELECT agent_id, start_date, max(coalesce(end_date, DATE '9999-12-31')) OVER ("
+            "    PARTITION BY agent_id ORDER BY start_date, end_date"
+            "    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end"
+            "  FROM assignments) AS a "
+            f"WHERE earlier_end >= start_date ORDER BY agent_id, start_date LIMIT {MAX_EXAMPLES}"
+        )
+        if overlaps.is_empty():
+            return []
+        return [Problem(
+            shown, "an agent's assignments overlap", column="start_date, end_date",
+            rows=int(overlaps["total"][0]),
+            examples=tuple(f"{a} from {d}" for a, d, _ in overlaps.iter_rows()),
+        )]
+
+    return step
+
+
+def _unassigned_kpi_step(shown: str) -> Step:
+    def step(engine: Engine, result: CheckResult) -> list[Problem]:
+        unassigned = engine.sql(
+            "SELECT k.agent_id, k.date, count(*) OVER () AS total FROM kpi_daily AS k WHERE NOT EXISTS ("
+            "  SELECT 1 FROM assignments AS a WHERE a.agent_id = k.agent_id"
+            "  AND a.start_date <= k.date AND (a.end_date IS NULL OR k.date <= a.end_date)) "
+            f"ORDER BY k.agent_id, k.date LIMIT {MAX_EXAMPLES}"
+        )
+        if unassigned.is_empty():
+            return []
+        return [Problem(
+            shown, "rows on days the agent has no assignment (counted, left out of mode comparisons)",
+            column="date", rows=int(unassigned["total"][0]), severity="warning",
+            examples=tuple(f"{a} on {d}" for a, d, _ in unassigned.iter_rows()),
+        )]
+
+    return step

@@ -1,0 +1,317 @@
+"""wfplan's settings: one typed model, loaded from flags, environment, a TOML file and defaults.
+
+Sources, highest first: command-line flags, environment variables (`WFPLAN_` prefix, `__`
+between nesting levels, e.g. `WFPLAN_REMOTE__STIPEND_MONTHLY=75`), the TOML file (`--config`
+or `WFPLAN_CONFIG`, else `config.toml` in the user config folder), then the defaults below,
+which are the defaults of `spec/model.md`.
+
+The planning parameters (`remote`, `labor`, `plan`, `privacy`, `hiring`, `scenario`,
+`staffing`) form their own model, `Parameters`, because a scenario file overrides the same
+tables and keys. Every bad value becomes a `ConfigError` whose message names the source,
+the key and the rule, so the CLI can print it and exit 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ENV_PREFIX = "WFPLAN_"
+CONFIG_ENV = "WFPLAN_CONFIG"
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the user. Exit code 2."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class RemoteParams(_Section):
+    stipend_monthly: float = Field(50.0, ge=0, allow_inf_nan=False)
+    """Home-office stipend paid to each remote agent, USD per month."""
+    equipment_cost: float = Field(1500.0, ge=0, allow_inf_nan=False)
+    """One-time equipment cost per agent who becomes or is hired remote, USD."""
+    equipment_life_years: float = Field(3.0, gt=0, allow_inf_nan=False)
+    """Years over which equipment is written off."""
+    it_security_annual: float = Field(300.0, ge=0, allow_inf_nan=False)
+    """IT and security cost per remote or hybrid agent, USD per year."""
+    wage_delta_hourly: float = Field(0.0, allow_inf_nan=False)
+    """Hourly wage change for agents who become or are hired remote, USD (may be negative)."""
+
+
+class LaborParams(_Section):
+    paid_hours_per_fte: float = Field(2080.0, gt=0, allow_inf_nan=False)
+    """Paid hours per full-time equivalent per year."""
+
+
+class PlanParams(_Section):
+    remote_target_share: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
+    """Target share of remote agents in the headcount."""
+    hybrid_onsite_days: float = Field(2.0, ge=0, le=5, allow_inf_nan=False)
+    """Onsite days per week for hybrid agents whose assignment leaves it empty."""
+
+
+class PrivacyParams(_Section):
+    min_group_agents: int = Field(5, ge=1)
+    """KPI groups with fewer distinct agents than this are suppressed."""
+
+
+class HiringParams(_Section):
+    cost_per_hire: float = Field(5000.0, ge=0, allow_inf_nan=False)
+    """Recruiting and onboarding cost per hire, USD."""
+    commute_radius_km: float = Field(50.0, ge=0, allow_inf_nan=False)
+    """Regions within this distance of an open site are in onsite reach."""
+    allowed_states: list[str] = Field(default_factory=list)
+    """States remote agents may be hired in; empty means all."""
+    min_broadband_share: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)
+    """Minimum share of households with broadband for remote hiring."""
+    utc_offsets: list[float] = Field(default_factory=list)
+    """Standard-time UTC offsets remote agents may be hired in; empty means all."""
+    max_median_wage: float | None = Field(None, gt=0, allow_inf_nan=False)
+    """Skip regions whose CSR median hourly wage is above this; unset means no cap."""
+
+
+class ScenarioDefaults(_Section):
+    retain_share: float = Field(0.8, ge=0, le=1, allow_inf_nan=False)
+    """Share of a closed site's agents kept as remote agents."""
+    backfill_share: float = Field(1.0, ge=0, le=1, allow_inf_nan=False)
+    """Share of a closed site's leavers replaced by remote hires."""
+
+
+class StaffingParams(_Section):
+    service_level: float = Field(0.8, gt=0, lt=1, allow_inf_nan=False)
+    """Share of contacts to answer within answer_seconds."""
+    answer_seconds: float = Field(20.0, gt=0, allow_inf_nan=False)
+    """Service-level threshold, seconds."""
+    shrinkage: float = Field(0.3, ge=0, lt=1, allow_inf_nan=False)
+    """Share of paid time not available for contacts."""
+    max_occupancy: float | None = Field(None, gt=0, le=1, allow_inf_nan=False)
+    """Cap on traffic / agents; unset means no cap."""
+    patience_seconds: float | None = Field(None, gt=0, allow_inf_nan=False)
+    """Average customer patience; set to use Erlang A instead of Erlang C."""
+
+
+class Parameters(_Section):
+    """The planning parameters of `spec/model.md`; a scenario overrides any of them."""
+
+    remote: RemoteParams = Field(default_factory=RemoteParams)
+    labor: LaborParams = Field(default_factory=LaborParams)
+    plan: PlanParams = Field(default_factory=PlanParams)
+    privacy: PrivacyParams = Field(default_factory=PrivacyParams)
+    hiring: HiringParams = Field(default_factory=HiringParams)
+    scenario: ScenarioDefaults = Field(default_factory=ScenarioDefaults)
+    staffing: StaffingParams = Field(default_factory=StaffingParams)
+
+
+class DuckDBSettings(_Section):
+    threads: int | None = Field(None, ge=1)
+    """DuckDB worker threads; unset lets DuckDB use every core."""
+    memory_limit: str | None = Field(None, pattern=r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
+    """DuckDB memory limit such as "2GB"; unset lets DuckDB choose (80% of RAM)."""
+
+
+PARAMETER_SECTIONS = tuple(Parameters.model_fields)
+
+
+class Settings(BaseSettings):
+    """Everything wfplan can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_assignment=True,
+    )
+
+    data_folder: Path | None = None
+    """Folder of Parquet exports; unset uses the demo folder in the user cache."""
+    scenarios_folder: Path | None = None
+    """Where scenario files are saved; unset uses the user data folder."""
+    duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
+
+    remote: RemoteParams = Field(default_factory=RemoteParams)
+    labor: LaborParams = Field(default_factory=LaborParams)
+    plan: PlanParams = Field(default_factory=PlanParams)
+    privacy: PrivacyParams = Field(default_factory=PrivacyParams)
+    hiring: HiringParams = Field(default_factory=HiringParams)
+    scenario: ScenarioDefaults = Field(default_factory=ScenarioDefaults)
+    staffing: StaffingParams = Field(default_factory=StaffingParams)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    @property
+    def parameters(self) -> Parameters:
+        return Parameters(**{name: getattr(self, name) for name in PARAMETER_SECTIONS})
+
+
+# The TOML file is parsed by `load_settings` (so syntax errors name the file) and handed to
+# the settings source through this variable: pydantic-settings builds sources per class.
+_toml_data: ContextVar[dict[str, Any]] = ContextVar("_toml_data", default={})
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Feeds the already-parsed TOML file to pydantic-settings."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return _toml_data.get().get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_toml_data.get())
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("wfplan") / "config.toml"
+
+
+def load_settings(config_path: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Build the settings from every source, or raise `ConfigError` saying what is wrong.
+
+    `overrides` are the command-line flags as nested dicts, e.g. {"data_folder": Path(...)}.
+    `config_path` None means `WFPLAN_CONFIG`, else the user config file if it exists.
+    """
+    env = dict(os.environ)
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    explicit = config_path or (Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None)
+    path = explicit or default_config_path()
+    file_data: dict[str, Any] = {}
+    if explicit is not None and not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    if path.is_file():
+        file_data = read_toml(path)
+    _check_env_names(env)
+
+    token = _toml_data.set(file_data)
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        raise ConfigError(
+            "\n".join(
+                describe_error(e, Settings, _source_of(e["loc"], overrides, env, file_data, path))
+                for e in err.errors()
+            )
+        ) from None
+    finally:
+        _toml_data.reset(token)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+
+
+def _check_env_names(env: dict[str, str]) -> None:
+    """A misspelled top-level variable (WFPLAN_DATA_FOLDR) would otherwise be ignored silently."""
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | {CONFIG_ENV}
+    for name in env:
+        if not name.startswith(ENV_PREFIX) or name in known:
+            continue
+        top = name.split("__", 1)[0]
+        if top in known:
+            continue  # nested keys are checked by the model
+        hint = _nearest(name, known)
+        raise ConfigError(
+            f"environment {name}: unknown setting" + (f" (did you mean {hint}?)" if hint else "")
+        )
+
+
+def _source_of(
+    loc: tuple[Any, ...], overrides: dict[str, Any], env: dict[str, str], file_data: dict, path: Path
+) -> str:
+    if _lookup(overrides, loc):
+        return "command line"
+    env_name = ENV_PREFIX + "__".join(str(p).upper() for p in loc)
+    if env_name in env or (ENV_PREFIX + str(loc[0]).upper()) in env:
+        return f"environment {env_name if env_name in env else ENV_PREFIX + str(loc[0]).upper()}"
+    if _lookup(file_data, loc):
+        return str(path)
+    return "settings"
+
+
+def _lookup(data: Any, loc: tuple[Any, ...]) -> bool:
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return False
+    return True
+
+
+def describe_error(error: dict[str, Any], model: type[BaseModel], source: str) -> str:
+    """One pydantic error as '<source>: <key>: <rule>', with the nearest key for typos."""
+    loc = tuple(str(p) for p in error["loc"])
+    key = ".".join(loc)
+    if error["type"] == "extra_forbidden":
+        valid = _valid_keys(model, loc[:-1])
+        hint = _nearest(loc[-1], valid)
+        prefix = ".".join(loc[:-1])
+        suggestion = f" (did you mean {prefix + '.' if prefix else ''}{hint}?)" if hint else ""
+        return f"{source}: {key}: unknown key{suggestion}"
+    return f"{source}: {key}: {_rule(error)}"
+
+
+def _rule(error: dict[str, Any]) -> str:
+    ctx = error.get("ctx", {})
+    got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
+    match error["type"]:
+        case "greater_than_equal":
+            return f"must be >= {ctx['ge']:g}{got}"
+        case "greater_than":
+            return f"must be > {ctx['gt']:g}{got}"
+        case "less_than_equal":
+            return f"must be <= {ctx['le']:g}{got}"
+        case "less_than":
+            return f"must be < {ctx['lt']:g}{got}"
+        case "finite_number":
+            return f"must be a finite number{got}"
+        case "float_parsing" | "float_type":
+            return f"must be a number{got}"
+        case "int_parsing" | "int_type" | "int_from_float":
+            return f"must be a whole number{got}"
+        case "string_pattern_mismatch":
+            return f"must look like 2GB or 512MB{got}"
+        case "list_type":
+            return f"must be a list{got}"
+        case "model_type" | "dict_type":
+            return f"must be a table of keys{got}"
+        case _:
+            return error["msg"][0].lower() + error["msg"][1:] + got
+
+
+def _valid_keys(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
+    for part in path:
+        field = model.model_fields.get(part)
+        annotation = getattr(field, "annotation", None)
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def _nearest(word: str, candidates: Any) -> str | None:
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -1,0 +1,98 @@
+"""Rendering the report dict as JSON, Markdown or CSV text.
+
+JSON keeps numbers unrounded and turns dates into ISO strings; Markdown and CSV print one
+table per section, lists of records as tables and nested objects as key/value rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from typing import Any
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(_plain(report), indent=2, allow_nan=False) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The report as (title, header, rows) tables: lists of records stay tables, the rest
+    is flattened to `key`/`value` rows under its top-level section."""
+    out: list[tuple[str, list[str], list[list[Any]]]] = []
+    scalars: list[list[Any]] = []
+
+    def walk(prefix: str, value: Any, section: list[list[Any]]) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v, section)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            header = list(dict.fromkeys(k for row in value for k in row))
+            out.append((prefix, header, [[_cell(row.get(k)) for k in header] for row in value]))
+        else:
+            section.append([prefix, _cell(value)])
+
+    for key, value in report.items():
+        if isinstance(value, dict):
+            rows: list[list[Any]] = []
+            walk(key, value, rows)
+            if rows:
+                out.append((key, ["key", "value"], rows))
+        else:
+            walk(key, value, scalars)
+    if scalars:
+        out.insert(0, ("report", ["key", "value"], scalars))
+    return out
+
+
+def _cell(value: Any) -> Any:
+    value = _plain(value)
+    if value is None:
+        return "n/a"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    lines = ["# wfplan report", ""]
+    for title, header, rows in tables(report):
+        lines += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value).replace("|", "\\|")
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for i, (title, header, rows) in enumerate(tables(report)):
+        if i:
+            buffer.write("\n")
+        writer.writerow([f"# {title}"])
+        writer.writerow(header)
+        writer.writerows(rows)
+    return buffer.getvalue()
+
+
+FORMATS = {"json": to_json, "md": to_markdown, "csv": to_csv}

@@ -1,0 +1,6 @@
+-- Rows per table, for the report's `data.rows` (forecast only when present: see report.py).
+SELECT 'sites' AS "table", count(*) AS "rows" FROM sites
+UNION ALL SELECT 'agents', count(*) FROM agents
+UNION ALL SELECT 'assignments', count(*) FROM assignments
+UNION ALL SELECT 'kpi_daily', count(*) FROM kpi_daily
+UNION ALL SELECT 'regions', count(*) FROM regions

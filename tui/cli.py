@@ -1,0 +1,231 @@
+"""The `wfplan` command: the app by default, and the `check`, `demo` and `report` subcommands.
+
+`check`, `demo` and `report` run in scripts and cron jobs, so this module imports Textual
+only on the path that opens the app. Every error reaches the user as one clear sentence
+with an exit code (0 fine, 1 data problem, 2 usage or config error); a bug writes its
+traceback to a log file and names it instead of printing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from queries.config import ConfigError, Settings, load_settings
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as err:
+        print(f"wfplan: config error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as err:
+        print(f"wfplan: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("wfplan: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as err:  # noqa: BLE001 - the last line of defence: log, never show a traceback
+        from tui.crash import write_crash_log
+
+        log = write_crash_log(err)
+        print(f"wfplan: unexpected error: {err}\nThe details are in {log}", file=sys.stderr)
+        return EXIT_DATA
+
+
+class UsageError(Exception):
+    """A command-line argument that parses but makes no sense."""
+
+
+# -- arguments --------------------------------------------------------------------------------
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-09-30, got {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # SUPPRESS: an option given before the command (wfplan --config X check) must not be
+    # reset to None by the same option's default on the command's own parser.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                        help="settings file (default: $WFPLAN_CONFIG, else the user config folder)")
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                      help="folder of Parquet exports (default: configured, else the demo data)")
+
+    parser = argparse.ArgumentParser(
+        prog="wfplan", parents=[common, data],
+        description="Contact-center workforce planning: site costs, remote share, hiring reach, KPIs.",
+        epilog="Run without a command to open the app. 'wfplan COMMAND --help' for each command.",
+    )
+    parser.add_argument("--scenario", type=Path, metavar="FILE", help="open with this scenario active")
+    parser.set_defaults(run=run_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    check = sub.add_parser("check", parents=[common, data], help="check a data folder against the data contract",
+                           description="Check a folder of exports against the data contract. "
+                           "Exit 0: clean or warnings only; 1: the contract is broken; 2: usage or config error.")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default text)")
+    check.set_defaults(run=run_check)
+
+    demo = sub.add_parser("demo", parents=[common], help="write a demo data folder",
+                          description="Write a realistic, contract-conforming demo folder, deterministic for a seed.")
+    demo.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: the demo folder in the user cache)")
+    demo.add_argument("--agents", type=positive_int, metavar="N", help="agents ever employed (default 2000)")
+    demo.add_argument("--days", type=positive_int, metavar="N", help="days of history (default 730)")
+    demo.add_argument("--seed", type=int, metavar="S", help="random seed (default 7)")
+    demo.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    demo.set_defaults(run=run_demo)
+
+    report = sub.add_parser("report", parents=[common, data], help="print the planning numbers for scripts",
+                            description="Print the numbers of every screen. JSON keys are a stable interface.")
+    report.add_argument("--format", choices=["json", "md", "csv"], default="json", help="output format (default json)")
+    report.add_argument("--as-of", type=iso_date, metavar="DATE", help="as-of date (default: last day with KPI data)")
+    report.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="period start (default: 90 days before --to)")
+    report.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="period end (default: last day with KPI data)")
+    report.set_defaults(run=run_report)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return load_settings(getattr(args, "config", None), {"data_folder": getattr(args, "data", None)})
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from queries.check import check_folder
+    from queries.engine import Engine
+    from tui.progress import terminal_progress
+
+    settings = settings_from(args)
+    folder = data_folder(settings)
+    engine = Engine(folder, threads=settings.duckdb.threads, memory_limit=settings.duckdb.memory_limit)
+    with terminal_progress(f"checking {folder}") as progress:
+        result = check_folder(folder, engine, progress=lambda done, total, _: progress(done, total))
+    if args.format == "json":
+        import json
+
+        print(json.dumps(result.as_dict(), indent=2))
+    else:
+        for problem in result.problems:
+            print(problem.line())
+        print(result.summary())
+    return EXIT_OK if result.ok else EXIT_DATA
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from queries.demo import DemoError, generate_demo
+    from tui.progress import terminal_progress
+
+    settings_from(args)  # a broken config file is reported even here
+    out = args.out or default_demo_folder()
+    options = {k: v for k, v in {"agents": args.agents, "days": args.days, "seed": args.seed}.items() if v is not None}
+    try:
+        with terminal_progress(f"writing demo data to {out}") as progress:
+            summary = generate_demo(out, overwrite=args.force, progress=progress, **options)
+    except DemoError as err:
+        raise UsageError(str(err)) from None
+    rows = ", ".join(f"{table} {n:,}" for table, n in summary.rows.items())
+    print(f"wrote {summary.folder} ({rows})")
+    return EXIT_OK
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from queries.period import PeriodError, data_range, resolve_period
+    from queries.report import build_report
+    from queries.report_format import FORMATS
+
+    settings = settings_from(args)
+    engine = open_checked(settings)
+    try:
+        period = resolve_period(data_range(engine), args.as_of, args.start, args.end)
+    except PeriodError as err:
+        raise UsageError(str(err)) from None
+    sys.stdout.write(FORMATS[args.format](build_report(engine, period)))
+    return EXIT_OK
+
+
+def run_app(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    folder = data_folder(settings)
+    from tui.app import WfplanApp
+
+    WfplanApp(settings=settings, folder=folder, scenario_path=args.scenario).run()
+    return EXIT_OK
+
+
+# -- shared -----------------------------------------------------------------------------------
+
+
+def default_demo_folder() -> Path:
+    from platformdirs import user_cache_path
+
+    from queries.demo import DEMO_VERSION
+
+    return user_cache_path("wfplan") / f"demo-v{DEMO_VERSION}"
+
+
+def data_folder(settings: Settings) -> Path:
+    """The configured folder, else the demo folder, generated on first use."""
+    if settings.data_folder is not None:
+        return settings.data_folder.expanduser()
+    folder = default_demo_folder()
+    if not folder.exists():
+        from queries.demo import generate_demo
+        from tui.progress import terminal_progress
+
+        print(f"wfplan: no data folder configured; generating demo data in {folder} (once)", file=sys.stderr)
+        with terminal_progress("generating demo data") as progress:
+            generate_demo(folder, progress=progress)
+    return folder
+
+
+def open_checked(settings: Settings) -> Any:
+    """Open the data folder for queries, refusing it with the check's messages when broken."""
+    from queries.check import open_folder
+    from tui.progress import terminal_progress
+
+    folder = data_folder(settings)
+    with terminal_progress(f"checking {folder}") as progress:
+        engine, result = open_folder(
+            folder, settings.duckdb.threads, settings.duckdb.memory_limit,
+            progress=lambda done, total, _: progress(done, total),
+        )
+    if not result.ok:
+        for problem in result.problems:
+            print(problem.line(), file=sys.stderr)
+        print(result.summary(), file=sys.stderr)
+        raise SystemExit(EXIT_DATA)
+    return engine
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
