@@ -1,8 +1,8 @@
 """`wfplan report`: the numbers of every screen as one JSON-ready dict.
 
 The keys are a public interface for scripts (spec/model.md, "Report output"); each
-section is built by the same query functions its screen uses, so screen and report can
-never disagree.
+section is built by the same functions its screen uses (a `PlanSession`), so screen and
+report can never disagree.
 """
 
 from __future__ import annotations
@@ -10,15 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from queries.engine import Engine
+from queries.model import delta, site_totals
 from queries.period import Period
+from queries.session import Evaluation, PlanSession
 
 
-def build_report(engine: Engine, period: Period) -> dict[str, Any]:
+def build_report(engine: Engine, period: Period, session: PlanSession) -> dict[str, Any]:
     report: dict[str, Any] = {
         "as_of": period.as_of,
         "period": {"from": period.start, "to": period.end},
         "data": {"folder": str(engine.folder), "rows": row_counts(engine)},
+        "site_costs": site_costs_section(session.baseline_evaluation),
     }
+    if not session.scenario.is_empty or session.scenario_path is not None:
+        report["scenario"] = scenario_section(session)
     return report
 
 
@@ -27,3 +32,18 @@ def row_counts(engine: Engine) -> dict[str, int]:
     if engine.has("forecast"):
         rows["forecast"] = engine.sql("SELECT count(*) AS n FROM forecast").item()
     return rows
+
+
+def site_costs_section(evaluation: Evaluation) -> dict[str, Any]:
+    costs = evaluation.site_costs
+    return {"sites": costs.to_dicts(), "totals": site_totals(costs)}
+
+
+def scenario_section(session: PlanSession) -> dict[str, Any]:
+    base, result = session.baseline_evaluation.outcome, session.evaluate().outcome
+    return {
+        "name": session.scenario.name,
+        "baseline": base.as_report(),
+        "result": result.as_report(),
+        "delta": delta(result, base),
+    }

@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", type=iso_date, metavar="DATE", help="as-of date (default: last day with KPI data)")
     report.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="period start (default: 90 days before --to)")
     report.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="period end (default: last day with KPI data)")
+    report.add_argument("--scenario", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                        help="add the scenario section for this scenario file")
     report.set_defaults(run=run_report)
     return parser
 
@@ -159,14 +161,25 @@ def run_report(args: argparse.Namespace) -> int:
     from queries.period import PeriodError, data_range, resolve_period
     from queries.report import build_report
     from queries.report_format import FORMATS
+    from queries.scenario import ScenarioError, load_scenario
+    from queries.session import PlanSession
+    from queries.workforce import load_workforce
 
     settings = settings_from(args)
+    try:
+        scenario = load_scenario(args.scenario) if args.scenario else None
+    except ScenarioError as err:
+        raise UsageError(f"scenario error: {err}") from None
     engine = open_checked(settings)
     try:
         period = resolve_period(data_range(engine), args.as_of, args.start, args.end)
     except PeriodError as err:
         raise UsageError(str(err)) from None
-    sys.stdout.write(FORMATS[args.format](build_report(engine, period)))
+    try:
+        session = PlanSession(load_workforce(engine, period.as_of), settings.parameters, scenario, args.scenario)
+    except ScenarioError as err:
+        raise UsageError(f"scenario error: {err}") from None
+    sys.stdout.write(FORMATS[args.format](build_report(engine, period, session)))
     return EXIT_OK
 
 

@@ -1,0 +1,156 @@
+"""A scenario: a named set of what-if changes on top of the baseline (spec/model.md).
+
+The model mirrors the scenario TOML file: `parameters` holds any planning parameter under
+the same tables and keys as the config file, then site closures, a remote-share target,
+site cost changes and AHT deltas. Every section is optional and unknown keys are errors.
+Scenarios are immutable: an edit makes a new one, which is what undo and redo keep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from queries.config import Parameters, describe_error
+
+
+class ScenarioError(Exception):
+    """A scenario file or edit that cannot be used; the message names file, key and rule."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _optional_copy(model: type[BaseModel]) -> type[BaseModel]:
+    """`model` with every field optional (None = keep the configured value), same rules."""
+    fields: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields[name] = (_optional_copy(annotation), Field(default_factory=_optional_copy(annotation)))
+        else:
+            inner = Annotated[annotation, *field.metadata] if field.metadata else annotation
+            fields[name] = (inner | None, None)
+    return create_model(f"{model.__name__}Changes", __base__=_Strict, **fields)
+
+
+ParameterChanges = _optional_copy(Parameters)
+
+
+class Closure(_Strict):
+    site_id: str
+    close_date: dt.date
+    retain_share: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
+    backfill_share: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
+
+
+class RemoteTarget(_Strict):
+    share: float = Field(ge=0, le=1, allow_inf_nan=False)
+    sites: list[str] | None = None
+
+
+class SiteChange(_Strict):
+    site_id: str
+    lease_annual: float | None = Field(None, ge=0, allow_inf_nan=False)
+    opex_annual: float | None = Field(None, ge=0, allow_inf_nan=False)
+    lease_break_fee: float | None = Field(None, ge=0, allow_inf_nan=False)
+
+
+class AhtDelta(_Strict):
+    onsite: float | None = Field(None, gt=-1, allow_inf_nan=False)
+    hybrid: float | None = Field(None, gt=-1, allow_inf_nan=False)
+    remote: float | None = Field(None, gt=-1, allow_inf_nan=False)
+
+
+class Meta(_Strict):
+    as_of: dt.date | None = None
+    data_fingerprint: str | None = None
+
+
+class Scenario(_Strict):
+    name: str = "Untitled"
+    description: str = ""
+    parameters: ParameterChanges = Field(default_factory=ParameterChanges)  # type: ignore[valid-type]
+    closures: list[Closure] = Field(default_factory=list)
+    remote_target: RemoteTarget | None = None
+    site_changes: list[SiteChange] = Field(default_factory=list)
+    aht_delta: AhtDelta = Field(default_factory=AhtDelta)
+    meta: Meta = Field(default_factory=Meta)
+
+    # -- what the scenario means -------------------------------------------------------------
+
+    def effective_parameters(self, base: Parameters) -> Parameters:
+        """The configured parameters with this scenario's changes on top."""
+        merged = base.model_dump()
+        for section, values in self.parameters.model_dump(exclude_none=True).items():
+            merged[section].update(values)
+        return Parameters.model_validate(merged)
+
+    def closure(self, site_id: str) -> Closure | None:
+        return next((c for c in self.closures if c.site_id == site_id), None)
+
+    def site_change(self, site_id: str) -> SiteChange | None:
+        return next((c for c in self.site_changes if c.site_id == site_id), None)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.model_dump(exclude={"name", "description", "meta"}) == Scenario().model_dump(
+            exclude={"name", "description", "meta"}
+        )
+
+    # -- edits: each returns a new scenario ------------------------------------------------
+
+    def with_closure(self, closure: Closure) -> Scenario:
+        others = [c for c in self.closures if c.site_id != closure.site_id]
+        return self.model_copy(update={"closures": [*others, closure]})
+
+    def without_closure(self, site_id: str) -> Scenario:
+        return self.model_copy(update={"closures": [c for c in self.closures if c.site_id != site_id]})
+
+    def with_site_change(self, change: SiteChange) -> Scenario:
+        others = [c for c in self.site_changes if c.site_id != change.site_id]
+        keep = [change] if change.model_dump(exclude={"site_id"}, exclude_none=True) else []
+        return self.model_copy(update={"site_changes": [*others, *keep]})
+
+    def with_parameters(self, section: str, values: dict[str, Any]) -> Scenario:
+        """Set parameters of one section (None removes a change); validated like the file."""
+        data = self.parameters.model_dump()
+        data[section].update(values)
+        try:
+            parameters = ParameterChanges.model_validate(data)
+        except ValidationError as err:
+            raise ScenarioError("; ".join(describe_error(e, ParameterChanges, "parameters") for e in err.errors())) from None
+        return self.model_copy(update={"parameters": parameters})
+
+
+def validate_against(scenario: Scenario, site_ids: set[str], source: str) -> None:
+    """Refer only to sites the data has (open or closing)."""
+    named = [("closures", c.site_id) for c in scenario.closures]
+    named += [("site_changes", c.site_id) for c in scenario.site_changes]
+    if scenario.remote_target and scenario.remote_target.sites:
+        named += [("remote_target.sites", s) for s in scenario.remote_target.sites]
+    for key, site_id in named:
+        if site_id not in site_ids:
+            known = ", ".join(sorted(site_ids))
+            raise ScenarioError(f"{source}: {key}: unknown site {site_id!r} (open or closing sites: {known})")
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError("\n".join(describe_error(e, Scenario, str(path)) for e in err.errors())) from None

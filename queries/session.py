@@ -1,0 +1,101 @@
+"""The planner's working state: baseline, active scenario, and the undo/redo history.
+
+The app holds one `PlanSession`; every what-if edit replaces the (immutable) scenario and
+the session recomputes the results from the in-memory workforce. No UI code here, so the
+same session is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import polars as pl
+
+from queries.config import Parameters
+from queries.model import Changes, Outcome, Workforce, apply_scenario, outcome, site_costs
+from queries.scenario import Scenario, validate_against
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A scenario worked out: its workforce, what it changed, and its site costs."""
+
+    scenario: Scenario
+    params: Parameters
+    workforce: Workforce
+    changes: Changes
+    site_costs: pl.DataFrame
+    outcome: Outcome
+
+
+class PlanSession:
+    def __init__(
+        self, baseline: Workforce, base_params: Parameters,
+        scenario: Scenario | None = None, scenario_path: Path | None = None,
+    ) -> None:
+        self.baseline = baseline
+        self.base_params = base_params
+        self.site_ids = set(baseline.sites["site_id"].to_list())
+        self.scenario = scenario or Scenario()
+        validate_against(self.scenario, self.site_ids, str(scenario_path or "scenario"))
+        self.scenario_path = scenario_path
+        self.saved = self.scenario
+        self._undo: list[Scenario] = []
+        self._redo: list[Scenario] = []
+        self._evaluation: Evaluation | None = None
+
+    @cached_property
+    def baseline_evaluation(self) -> Evaluation:
+        costs = site_costs(self.baseline, self.base_params)
+        return Evaluation(Scenario(), self.base_params, self.baseline, Changes(), costs,
+                          outcome(self.baseline, self.base_params))
+
+    def evaluate(self) -> Evaluation:
+        """The active scenario worked out (cached until the next edit)."""
+        if self._evaluation is None or self._evaluation.scenario is not self.scenario:
+            params = self.scenario.effective_parameters(self.base_params)
+            workforce, changes = apply_scenario(self.baseline, self.scenario, params)
+            self._evaluation = Evaluation(
+                self.scenario, params, workforce, changes, site_costs(workforce, params),
+                outcome(workforce, params, changes, self.baseline_evaluation.outcome),
+            )
+        return self._evaluation
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def edit(self, scenario: Scenario) -> None:
+        validate_against(scenario, self.site_ids, "scenario")
+        if scenario == self.scenario:
+            return
+        self._undo.append(self.scenario)
+        self._redo.clear()
+        self.scenario = scenario
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        self._redo.append(self.scenario)
+        self.scenario = self._undo.pop()
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        self._undo.append(self.scenario)
+        self.scenario = self._redo.pop()
+        return True
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def dirty(self) -> bool:
+        """Edits not yet saved to the scenario file."""
+        return self.scenario != self.saved
