@@ -271,10 +271,10 @@ def describe_error(error: dict[str, Any], model: type[BaseModel], source: str) -
         prefix = ".".join(loc[:-1])
         suggestion = f" (did you mean {prefix + '.' if prefix else ''}{hint}?)" if hint else ""
         return f"{source}: {key}: unknown key{suggestion}"
-    return f"{source}: {key}: {_rule(error)}"
+    return f"{source}: {key}: {rule_text(error)}"
 
 
-def _rule(error: dict[str, Any]) -> str:
+def rule_text(error: dict[str, Any]) -> str:
     ctx = error.get("ctx", {})
     got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
     match error["type"]:
@@ -294,6 +294,8 @@ def _rule(error: dict[str, Any]) -> str:
             return f"must be a whole number{got}"
         case "string_pattern_mismatch":
             return f"must look like 2GB or 512MB{got}"
+        case "date_parsing" | "date_from_datetime_parsing" | "date_type" | "date_from_datetime_inexact":
+            return f"must be a date like 2026-12-31{got}"
         case "list_type":
             return f"must be a list{got}"
         case "model_type" | "dict_type":

@@ -118,16 +118,37 @@ def site_totals(costs: pl.DataFrame) -> dict[str, float]:
     }
 
 
-def total_annual_cost(workforce: Workforce, params: Parameters) -> float:
+@dataclass(frozen=True)
+class CostBreakdown:
+    """Total annual cost and its parts (spec/model.md, "Remote and labor costs")."""
+
+    sites: float
+    remote: float
+    labor: float
+    remote_agents: int
+    hybrid_agents: int
+
+    @property
+    def total(self) -> float:
+        return self.sites + self.remote + self.labor
+
+
+def cost_breakdown(workforce: Workforce, params: Parameters) -> CostBreakdown:
     """Site costs + remote costs of remote and hybrid agents + labor of everyone employed."""
-    sites = float((workforce.sites["lease_annual"] + workforce.sites["opex_annual"]).sum())
     agents = workforce.agents
-    remote = sum(
-        remote_cost_per_agent(params, mode) * int((agents["work_mode"] == mode).sum())
-        for mode in ("remote", "hybrid")
+    n_remote = int((agents["work_mode"] == "remote").sum())
+    n_hybrid = int((agents["work_mode"] == "hybrid").sum())
+    return CostBreakdown(
+        sites=float((workforce.sites["lease_annual"] + workforce.sites["opex_annual"]).sum()),
+        remote=n_remote * remote_cost_per_agent(params, "remote") + n_hybrid * remote_cost_per_agent(params, "hybrid"),
+        labor=float((agents["hourly_wage"] * agents["fte"]).sum()) * params.labor.paid_hours_per_fte,
+        remote_agents=n_remote,
+        hybrid_agents=n_hybrid,
     )
-    labor = float((agents["hourly_wage"] * agents["fte"]).sum()) * params.labor.paid_hours_per_fte
-    return sites + remote + labor
+
+
+def total_annual_cost(workforce: Workforce, params: Parameters) -> float:
+    return cost_breakdown(workforce, params).total
 
 
 def headcount_by_mode(workforce: Workforce) -> dict[str, dict[str, float]]:

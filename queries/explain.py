@@ -1,0 +1,106 @@
+"""The `x` key: each site figure as the spec's formula with this site's numbers in it.
+
+A planner checking a number by hand reads the formula, the inputs and the result in the
+same units the screen shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from queries.config import Parameters
+from queries.format import money, number, plain, share
+from queries.model import cost_breakdown, remote_cost_per_agent
+
+SITE_FIGURES = (
+    "seats", "seat_demand", "utilization", "lease_annual", "opex_annual", "annual_cost",
+    "cost_per_seat", "cost_per_seat_used", "lease_end", "agents_onsite", "agents_hybrid",
+)
+
+
+def explain_site_figure(site: dict[str, Any], figure: str, params: Parameters) -> list[str]:
+    """Lines explaining `figure` of one row of `model.site_costs`."""
+    s = site
+    days = plain(params.plan.hybrid_onsite_days)
+    lines: dict[str, list[str]] = {
+        "seats": [f"Seats = {number(s['seats'], 0)}, from sites.seats."],
+        "seat_demand": [
+            "Seat demand = sum of onsite FTE + sum of hybrid FTE x onsite days per week / 5,",
+            "over the assignments on the as-of date.",
+            f"A hybrid assignment without onsite days counts {days} days (plan.hybrid_onsite_days).",
+            f"{s['site_id']}: {s['agents_onsite']} onsite and {s['agents_hybrid']} hybrid agents "
+            f"= {number(s['seat_demand'], 2)} seats.",
+        ],
+        "utilization": [
+            "Utilization = seat demand / seats",
+            f"= {number(s['seat_demand'], 2)} / {number(s['seats'], 0)} = {share(s['utilization'])}",
+        ],
+        "lease_annual": [f"Lease = {money(s['lease_annual'])} per year, from sites.lease_annual (or the scenario)."],
+        "opex_annual": [
+            f"Opex = {money(s['opex_annual'])} per year, from sites.opex_annual (or the scenario):",
+            "utilities, security, facilities staff, site IT.",
+        ],
+        "annual_cost": [
+            "Site annual cost = lease + opex",
+            f"= {money(s['lease_annual'])} + {money(s['opex_annual'])} = {money(s['annual_cost'])}",
+        ],
+        "cost_per_seat": [
+            "Cost per seat = site annual cost / seats",
+            f"= {money(s['annual_cost'])} / {number(s['seats'], 0)} = {money(s['cost_per_seat'])}",
+        ],
+        "cost_per_seat_used": [
+            "Cost per seat used = site annual cost / seat demand (n/a when no seat is used)",
+            f"= {money(s['annual_cost'])} / {number(s['seat_demand'], 2)} = {money(s['cost_per_seat_used'])}",
+        ],
+        "lease_end": [
+            f"Lease end = {s['lease_end'] or 'not set'}, from sites.lease_end.",
+            "Closing before it costs the lease break fee once.",
+        ],
+        "agents_onsite": [f"Onsite agents = {s['agents_onsite']}: employed agents whose assignment on as-of is onsite here."],
+        "agents_hybrid": [f"Hybrid agents = {s['agents_hybrid']}: employed agents whose assignment on as-of is hybrid here."],
+    }
+    return lines.get(figure, [f"{figure}: no explanation."])
+
+
+def explain_remote_costs(params: Parameters) -> list[str]:
+    r = params.remote
+    return [
+        "Remote cost per remote agent = 12 x stipend + equipment / life + IT security",
+        f"= 12 x {money(r.stipend_monthly)} + {money(r.equipment_cost)} / {plain(r.equipment_life_years)}"
+        f" + {money(r.it_security_annual)} = {money(remote_cost_per_agent(params, 'remote'))} per year",
+        f"Per hybrid agent (no stipend) = {money(remote_cost_per_agent(params, 'hybrid'))} per year",
+    ]
+
+
+def explain_outcome(baseline: Any, scenario: Any) -> list[str]:
+    """Total annual cost, savings, one-time cost and payback with their parts.
+
+    `baseline` and `scenario` are `session.Evaluation`s.
+    """
+    lines: list[str] = []
+    for title, ev in (("Baseline", baseline), ("Scenario", scenario)):
+        params, cost = ev.params, cost_breakdown(ev.workforce, ev.params)
+        lines += [
+            f"{title}: total annual cost = site costs + remote costs + labor",
+            f"  site costs   {money(cost.sites):>14}  lease + opex of {ev.workforce.sites.height} open and closing sites",
+            f"  remote costs {money(cost.remote):>14}  {cost.remote_agents} remote x {money(remote_cost_per_agent(params, 'remote'))}"
+            f" + {cost.hybrid_agents} hybrid x {money(remote_cost_per_agent(params, 'hybrid'))}",
+            f"  labor        {money(cost.labor):>14}  wage x FTE x {plain(params.labor.paid_hours_per_fte)} h, summed",
+            f"  total        {money(cost.total):>14}",
+            "",
+        ]
+    out, changes = scenario.outcome, scenario.changes
+    lines += [
+        "Annual savings = baseline total - scenario total",
+        f"  = {money(baseline.outcome.total_annual_cost)} - {money(out.total_annual_cost)} = {money(out.annual_savings)}",
+        "",
+        "One-time cost = lease break fees + equipment + hiring",
+        f"  = {money(changes.break_fees)} + {money(changes.equipment)} + {money(changes.hiring)} = {money(out.one_time_cost)}",
+        f"  ({changes.moved_to_remote} agents moved to remote, {changes.hires} hired remote, {changes.leavers} leave)",
+        "",
+        "Payback months = one-time cost / (annual savings / 12); n/a when savings <= 0",
+        f"  = {number(out.payback_months, 1)}",
+        "",
+        *explain_remote_costs(scenario.params),
+    ]
+    return lines

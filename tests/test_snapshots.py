@@ -1,0 +1,100 @@
+"""Snapshot tests: each state of each screen as the user sees it, at 80x24 and wider.
+
+Update after an intended change with `make test PYTEST_ARGS=--snapshot-update` and review
+the SVGs in the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from queries.config import load_settings
+from queries.engine import QueryError
+from tests.folders import base_tables, write_folder
+from tests.screen import loaded
+from tui.app import WfplanApp
+
+SIZES = [(80, 24), (160, 48)]
+
+
+def app_on(folder: Path) -> WfplanApp:
+    return WfplanApp(settings=load_settings(), folder=folder)
+
+
+@pytest.fixture
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # The folder's name shows in the info bar, so it is the same in every run.
+    return write_folder(tmp_path_factory.mktemp("snap") / "exports")
+
+
+class TestSiteCosts:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_baseline(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+        """The site table, the cost chart and an empty scenario panel."""
+        assert snap_compare(app_on(folder), terminal_size=size, run_before=loaded)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_kennewick_closed(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+        """KEN closed on its lease end: dimmed row, totals without it, savings in the panel."""
+        assert snap_compare(app_on(folder), terminal_size=size, run_before=loaded, press=["down", "c", "enter"])
+
+    def test_close_dialog(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """The close dialog with its defaults: lease end, retain and backfill shares."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["down", "c"])
+
+    def test_rejected_negative_lease(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """The cost dialog says what is wrong with a negative lease."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await loaded(pilot)
+            await pilot.press("e")
+            pilot.app.screen.query_one("#field-lease_annual").value = "-5"
+
+        assert snap_compare(app_on(folder), run_before=run_before)
+
+    def test_sorted_by_annual_cost_descending(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """Sorted by the cursor's column, twice: descending, arrow in the header."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=[*["right"] * 7, "s", "s"])
+
+    def test_explain(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """x on KEN's utilization: the formula with KEN's numbers."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["down", *["right"] * 4, "x"])
+
+    def test_explain_totals(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """X: total cost, savings, one-time cost and payback with their parts."""
+        assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["X"])
+
+
+class TestShell:
+    def test_help(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """? lists every key of the Site costs screen and the app."""
+        assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["question_mark"])
+
+    def test_placeholder_screen(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """A screen that is not built yet says so and how to get back."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["3"])
+
+    def test_quit_confirmation(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """q with unsaved edits asks first."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["down", "c", "enter", "q"])
+
+    def test_contract_problems(self, snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        """A broken folder: the check's lines, not a traceback."""
+        tables = base_tables()
+        tables["sites"] = tables["sites"].with_columns(seats=pl.Series([10, -8, 4]))
+        tables["agents"] = tables["agents"].drop("fte")
+        write_folder(tmp_path / "exports", tables)
+        monkeypatch.chdir(tmp_path)  # the summary names the folder as given: the same every run
+        assert snap_compare(app_on(Path("exports")), run_before=loaded)
+
+    def test_query_error(self, snap_compare, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        """A failing query opens an error dialog over the screen."""
+
+        def fail(*args: object, **kwargs: object) -> None:
+            raise QueryError("IO Error: Could not read file kpi_daily.parquet")
+
+        monkeypatch.setattr("queries.workforce.load_workforce", fail)
+        assert snap_compare(app_on(folder), run_before=loaded)

@@ -1,0 +1,209 @@
+"""The wfplan Textual app: four planning screens over one data folder and one scenario.
+
+The app owns the state (engine, period, `PlanSession`) and bumps `revision` whenever it
+changes; screens watch `revision` and redraw. Loading the folder (the contract check, then
+the as-of workforce) runs in a thread worker on its own DuckDB cursor; a new load cancels
+the one in flight and interrupts its query. Failures open a dialog, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from queries.config import Settings
+from queries.engine import Engine, QueryCancelled, QueryError
+from queries.period import Period
+from queries.scenario import Scenario, ScenarioError
+from queries.session import PlanSession
+from tui.commands import ScreenCommands
+from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
+from tui.messages import ContractBroken, DataLoaded, LoadProgress
+from tui.screens.placeholder import HeadcountScreen, KpiScreen, ReachScreen
+from tui.screens.problems import ProblemsScreen
+from tui.screens.site_costs import SiteCostsScreen
+
+
+class WfplanApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "wfplan"
+    MODES: ClassVar = {
+        "sites": SiteCostsScreen,
+        "headcount": HeadcountScreen,
+        "reach": ReachScreen,
+        "kpis": KpiScreen,
+    }
+    DEFAULT_MODE = "sites"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "switch_mode('sites')", "Sites", show=False),
+        Binding("2", "switch_mode('headcount')", "Headcount", show=False),
+        Binding("3", "switch_mode('reach')", "Reach", show=False),
+        Binding("4", "switch_mode('kpis')", "KPIs", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit_app", "Quit"),
+    ]
+
+    revision: reactive[int] = reactive(0)
+    """Bumped whenever the data or the scenario changes; screens watch it."""
+    status: reactive[str] = reactive("starting…")
+    """What the loader is doing, shown while nothing else is."""
+
+    def __init__(self, settings: Settings, folder: Path, scenario_path: Path | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.folder = folder
+        self.scenario_path = scenario_path
+        self.engine: Engine | None = None
+        self.period: Period | None = None
+        self.session: PlanSession | None = None
+        self._loading_cursor = None
+
+    def on_mount(self) -> None:
+        # Over SSH, animation is lag and noise: off unless TEXTUAL_ANIMATIONS asks for it.
+        import os
+
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"
+        self.load_data()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.load_data()
+
+    def load_data(self) -> None:
+        self.cancel_loading()
+        self.session, self.status = None, "checking the data folder…"
+        self.revision += 1
+        self._load()
+
+    def cancel_loading(self) -> None:
+        for worker in self.workers:
+            if worker.group == "load" and worker.is_running:
+                worker.cancel()
+        if self._loading_cursor is not None:
+            Engine.interrupt(self._loading_cursor)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def _load(self) -> None:
+        from queries.check import check_folder
+        from queries.period import data_range, resolve_period
+        from queries.scenario import load_scenario
+        from queries.workforce import load_workforce
+
+        worker = get_current_worker()
+        engine = Engine(self.folder, threads=self.settings.duckdb.threads, memory_limit=self.settings.duckdb.memory_limit)
+        self._loading_cursor = engine.cursor()
+
+        def progress(done: int, total: int, label: str) -> None:
+            self.post_message(LoadProgress(f"checking {label} ({done}/{total})…"))
+
+        result = check_folder(self.folder, engine, progress)
+        if worker.is_cancelled:
+            return
+        if not result.ok:
+            self.post_message(ContractBroken(result))
+            return
+        self.post_message(LoadProgress("loading the workforce…"))
+        period = resolve_period(data_range(engine))
+        workforce = load_workforce(engine, period.as_of)
+        scenario, scenario_error = None, None
+        if self.scenario_path is not None:
+            try:
+                scenario = load_scenario(self.scenario_path)
+                session = PlanSession(workforce, self.settings.parameters, scenario, self.scenario_path)
+            except ScenarioError as err:
+                scenario_error = str(err)
+                session = PlanSession(workforce, self.settings.parameters)
+        else:
+            session = PlanSession(workforce, self.settings.parameters)
+        if not worker.is_cancelled:
+            self.post_message(DataLoaded(engine, period, session, scenario_error))
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.status = message.text
+
+    def on_data_loaded(self, message: DataLoaded) -> None:
+        self.engine, self.period, self.session = message.engine, message.period, message.session
+        self._loading_cursor = None
+        self.status = ""
+        self.revision += 1
+        if message.scenario_error:
+            self.push_screen(ErrorDialog("The scenario could not be opened", message.scenario_error
+                                         + "\n\nwfplan opened without it; the file is unchanged."))
+
+    def on_contract_broken(self, message: ContractBroken) -> None:
+        self.status = "the data folder breaks the data contract"
+        self.push_screen(ProblemsScreen(message.result))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, QueryCancelled):
+            return
+        self.status = "loading failed"
+        if isinstance(error, QueryError):
+            self.push_screen(ErrorDialog("A query failed", str(error)))
+        else:
+            from tui.crash import write_crash_log
+
+            log = write_crash_log(error) if error else None
+            self.push_screen(ErrorDialog("Something went wrong", f"{error}\n\nDetails: {log}"))
+
+    # -- scenario edits -----------------------------------------------------------------
+
+    def edit_scenario(self, scenario: Scenario) -> None:
+        """Make `scenario` the active one (undoable) and redraw."""
+        if self.session is None:
+            return
+        try:
+            self.session.edit(scenario)
+        except ScenarioError as err:
+            self.push_screen(ErrorDialog("That edit cannot be applied", str(err)))
+            return
+        self.revision += 1
+        for note in self.session.evaluate().changes.notes:
+            self.notify(note, severity="warning")
+
+    def action_undo(self) -> None:
+        if self.session and self.session.undo():
+            self.revision += 1
+        else:
+            self.notify("Nothing to undo")
+
+    def action_redo(self) -> None:
+        if self.session and self.session.redo():
+            self.revision += 1
+        else:
+            self.notify("Nothing to redo")
+
+    # -- app ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_quit_app(self) -> None:
+        if self.session is not None and self.session.dirty:
+            def answer(quit_: bool | None) -> None:
+                if quit_:
+                    self.exit()
+
+            self.push_screen(ConfirmDialog(
+                "Quit with unsaved edits?",
+                f"The scenario '{self.session.scenario.name}' has edits that are not saved. "
+                "Quitting loses them.", confirm="Quit", cancel="Stay"), answer)
+        else:
+            self.exit()
+
+    def on_unmount(self) -> None:
+        self.cancel_loading()

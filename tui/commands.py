@@ -1,0 +1,43 @@
+"""The command palette (ctrl+p): every action of the current screen, by name.
+
+Names read "category: action" ("site: close", "view: sort"); each screen lists its own in
+`PALETTE`, and the app adds the ones that work everywhere.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+GLOBAL = [
+    ("go: site costs", "Switch to the Site costs screen (1)", "app.switch_mode('sites')"),
+    ("go: headcount", "Switch to the Headcount screen (2)", "app.switch_mode('headcount')"),
+    ("go: hiring reach", "Switch to the Hiring reach screen (3)", "app.switch_mode('reach')"),
+    ("go: KPIs", "Switch to the KPI screen (4)", "app.switch_mode('kpis')"),
+    ("edit: undo", "Undo the last scenario edit (u)", "app.undo"),
+    ("edit: redo", "Redo the edit undone last (ctrl+r)", "app.redo"),
+    ("data: reload", "Check and load the data folder again", "app.reload"),
+    ("app: keys", "List every key (?)", "app.help"),
+    ("app: quit", "Quit, asking first when there are unsaved edits (q)", "app.quit_app"),
+]
+
+
+class ScreenCommands(Provider):
+    def _commands(self) -> list[tuple[str, str, str]]:
+        screen_commands = getattr(self.screen, "palette_commands", lambda: [])()
+        return [*screen_commands, *GLOBAL]
+
+    def _run(self, action: str) -> None:
+        self.screen.run_action(action)
+
+    async def discover(self) -> Hits:
+        for name, help_text, action in self._commands():
+            yield DiscoveryHit(name, partial(self._run, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, action in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)

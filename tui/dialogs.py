@@ -1,0 +1,198 @@
+"""Modal dialogs: confirm, error, help, explain, and the what-if edit forms.
+
+Each returns its answer with `dismiss`; the screen that opened it decides what to do.
+Field rules come from the pydantic models of `queries` (see `tui.validators`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tui.validators import ModelField
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS = [Binding("escape,n", "dismiss(False)", "Cancel"), Binding("y", "dismiss(True)", "Confirm")]
+
+    def __init__(self, title: str, body: str, confirm: str = "Yes", cancel: str = "No") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.body, self.confirm, self.cancel = title, body, confirm, cancel
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Static(Text(self.body), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.confirm} (y)", variant="error", id="confirm", compact=True)
+                yield Button(f"{self.cancel} (n)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed)
+    def answer(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+
+class ErrorDialog(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter", "dismiss", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog error"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(Text(self.message), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close (esc)", id="close", compact=True)
+
+    @on(Button.Pressed)
+    def close(self) -> None:
+        self.dismiss()
+
+
+class TextDialog(ModalScreen[None]):
+    """A read-only page of text: explanations and help."""
+
+    BINDINGS = [Binding("escape,enter,x,question_mark", "dismiss", "Close")]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.lines = title, lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(Text("\n".join(self.lines)), classes="dialog-body")
+            yield Label("esc to close", classes="dialog-hint")
+
+
+def HelpScreen(screen: Screen[Any]) -> TextDialog:  # noqa: N802 - reads as a screen
+    """Every key that works on `screen` (its own and the app's), with what it does."""
+    lines = [
+        f"{active.binding.key_display or key:>10}  {active.binding.description}"
+        for key, active in screen.active_bindings.items()
+        if active.binding.description
+    ]
+    lines += [
+        "  1 2 3 4  switch screens: Site costs, Headcount, Hiring reach, KPIs",
+        "   ctrl+p  command palette: every action of this screen by name",
+        "   arrows  move the cell cursor; tab moves between fields",
+    ]
+    return TextDialog("Keys", lines)
+
+
+class FormDialog(ModalScreen[dict[str, Any] | None]):
+    """A form of validated fields; dismisses with {field: value} or None when cancelled.
+
+    `fields` are (name, label, model, model field, initial text, optional).
+    """
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, title: str, fields: list[tuple[str, str, type[BaseModel], str, str, bool]],
+                 submit: str = "Apply", note: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.fields, self.submit, self.note = title, fields, submit, note
+        self.validators = {name: ModelField(model, attr, optional=opt) for name, _, model, attr, _, opt in fields}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            if self.note:
+                yield Static(Text(self.note), classes="dialog-note")
+            for name, label, _, _, initial, _ in self.fields:
+                with Horizontal(classes="form-row"):
+                    yield Label(label, classes="form-label")
+                    yield Input(initial, id=f"field-{name}", validators=[self.validators[name]],
+                                validate_on=["changed", "submitted"], classes="form-input", compact=True)
+                error = Label("", id=f"error-{name}", classes="form-error")
+                error.display = False
+                yield error
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.submit} (enter)", variant="primary", id="submit", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.app.animation_level != "none"
+
+    @on(Input.Changed)
+    def show_rule(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        result = event.validation_result
+        message = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
+        self._show_error(name, message)
+
+    def _show_error(self, name: str, message: str) -> None:
+        label = self.query_one(f"#error-{name}", Label)
+        label.update(Text(message))
+        label.display = bool(message)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#submit")
+    def submit_form(self) -> None:
+        values: dict[str, Any] = {}
+        for name, validator in self.validators.items():
+            field = self.query_one(f"#field-{name}", Input)
+            result = validator.validate(field.value)
+            if not result.is_valid:
+                self._show_error(name, "; ".join(result.failure_descriptions))
+                field.focus()
+                return
+            values[name] = validator.parse(field.value)
+        self.dismiss(values)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FilterDialog(ModalScreen[tuple[str | None, str | None] | None]):
+    """Choose a state and a status to show; blank means all."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, states: list[str], statuses: list[str], state: str | None, status: str | None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.states, self.statuses, self.state, self.status = states, statuses, state, status
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label("Filter sites", classes="dialog-title")
+            with Horizontal(classes="form-row"):
+                yield Label("State", classes="form-label")
+                yield Select([(s, s) for s in self.states], value=self.state or Select.NULL,
+                             prompt="all states", id="state", classes="form-input", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label("Status", classes="form-label")
+                yield Select([(s, s) for s in self.statuses], value=self.status or Select.NULL,
+                             prompt="all statuses", id="status", classes="form-input", compact=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Apply", variant="primary", id="apply", compact=True)
+                yield Button("Clear", id="clear", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    @on(Button.Pressed)
+    def choose(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        elif event.button.id == "clear":
+            self.dismiss((None, None))
+        else:
+            state = self.query_one("#state", Select).value
+            status = self.query_one("#status", Select).value
+            self.dismiss((None if state is Select.NULL else state, None if status is Select.NULL else status))

@@ -1,0 +1,30 @@
+"""Messages the background loader posts to the app (workers never touch widgets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from queries.check import CheckResult
+from queries.engine import Engine
+from queries.period import Period
+from queries.session import PlanSession
+
+
+@dataclass
+class DataLoaded(Message):
+    engine: Engine
+    period: Period
+    session: PlanSession
+    scenario_error: str | None = None
+
+
+@dataclass
+class ContractBroken(Message):
+    result: CheckResult
+
+
+@dataclass
+class LoadProgress(Message):
+    text: str

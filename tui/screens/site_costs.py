@@ -1,0 +1,351 @@
+"""Site costs: what each open or closing site costs, and what-if edits on the scenario.
+
+The table shows the active scenario: a site closed in it stays listed (dimmed, "closes
+DATE") so the planner sees what went; the totals row sums the sites still open. Every
+number comes from `queries.model` through the app's `PlanSession`; this screen only shows
+them and turns keys into scenario edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import polars as pl
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+from queries.config import RemoteParams
+from queries.explain import SITE_FIGURES, explain_outcome, explain_site_figure
+from queries.format import count, date, money, number, share
+from queries.model import site_totals
+from queries.scenario import Closure, SiteChange
+from tui.dialogs import FilterDialog, FormDialog, TextDialog
+from tui.screens.base import PlanScreen
+from tui.widgets.bar_chart import BarChart
+from tui.widgets.scenario_panel import ScenarioPanel
+
+TOTAL_KEY = "__total__"
+
+
+@dataclass(frozen=True)
+class SiteColumn:
+    key: str
+    label: str
+    fmt: Callable[[Any], str]
+    numeric: bool = True
+
+
+COLUMNS = (
+    SiteColumn("site", "Site", str, numeric=False),
+    SiteColumn("status", "Status", str, numeric=False),
+    SiteColumn("seats", "Seats", lambda v: number(v, 0)),
+    SiteColumn("seat_demand", "Demand", lambda v: number(v, 1)),
+    SiteColumn("utilization", "Util", lambda v: share(v, 0)),
+    SiteColumn("lease_annual", "Lease", money),
+    SiteColumn("opex_annual", "Opex", money),
+    SiteColumn("annual_cost", "Annual cost", money),
+    SiteColumn("cost_per_seat", "$/seat", money),
+    SiteColumn("cost_per_seat_used", "$/seat used", money),
+    SiteColumn("lease_end", "Lease end", date, numeric=False),
+    SiteColumn("agents_onsite", "Onsite", count),
+    SiteColumn("agents_hybrid", "Hybrid", count),
+)
+CHART_METRICS = (("annual_cost", "Annual cost per site"), ("cost_per_seat_used", "Cost per seat used"))
+
+
+class SiteCostsScreen(PlanScreen):
+    SCREEN_TITLE = "Site costs"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "close_site", "Close"),
+        Binding("o", "reopen_site", "Reopen"),
+        Binding("e", "edit_costs", "Costs"),
+        Binding("r", "remote_costs", "Remote"),
+        Binding("s", "sort", "Sort"),
+        Binding("f", "filter", "Filter", show=False),
+        Binding("g", "chart", "Chart", show=False),
+        Binding("x", "explain", "Explain"),
+        Binding("X", "explain_totals", "Explain totals", show=False),
+    ]
+    PALETTE: ClassVar = [
+        ("site: close", "Close the site under the cursor in the scenario", "close_site"),
+        ("site: reopen", "Undo the closure of the site under the cursor", "reopen_site"),
+        ("site: edit costs", "Change lease, opex or break fee of the site under the cursor", "edit_costs"),
+        ("parameters: remote costs", "Change stipend, equipment and IT costs of remote agents", "remote_costs"),
+        ("view: sort", "Sort by the column under the cursor (again: reverse)", "sort"),
+        ("view: filter", "Show only some states or statuses", "filter"),
+        ("view: switch chart", "Chart annual cost or cost per seat used", "chart"),
+        ("explain: figure", "The formula behind the figure under the cursor", "explain"),
+        ("explain: totals", "How total cost, savings and payback are computed", "explain_totals"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_key, self.sort_descending = "site", False
+        self.state_filter: str | None = None
+        self.status_filter: str | None = None
+        self.chart_metric = 0
+
+    def compose_body(self) -> Iterable[Widget]:
+        table: DataTable[Any] = DataTable(id="sites", cursor_type="cell", fixed_columns=1, zebra_stripes=True,
+                                          classes="needs-data")
+        yield table
+        yield Horizontal(
+            BarChart(id="chart", classes="needs-data"),
+            ScenarioPanel(id="panel", classes="needs-data"),
+            id="lower",
+        )
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def rows(self) -> pl.DataFrame:
+        """The table's rows: scenario site costs, plus the sites the scenario closes."""
+        session = self.wf.session
+        assert session is not None
+        scenario = session.evaluate()
+        closures = {c.site_id: c.close_date for c in session.scenario.closures}
+        base = session.baseline_evaluation.site_costs
+        rows = pl.concat([
+            scenario.site_costs.with_columns(closes=pl.lit(None, dtype=pl.Date)),
+            base.filter(pl.col("site_id").is_in(list(closures))).with_columns(
+                closes=pl.col("site_id").replace_strict(closures, default=None, return_dtype=pl.Date)
+            ),
+        ])
+        names = session.baseline.sites.select("site_id", "name")
+        rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
+            site=pl.col("site_id") + " " + pl.col("name")
+        )
+        if self.state_filter:
+            rows = rows.filter(pl.col("state") == self.state_filter)
+        if self.status_filter:
+            rows = rows.filter(pl.col("status") == self.status_filter)
+        return rows.sort(self.sort_key, descending=self.sort_descending, nulls_last=True)
+
+    def show(self) -> None:
+        session = self.wf.session
+        assert session is not None
+        rows = self.rows()
+        self._fill_table(rows)
+        metric, title = CHART_METRICS[self.chart_metric]
+        chart_rows = rows.sort(metric, descending=True, nulls_last=True)
+        self.query_one(BarChart).plot(
+            title, [(r["site_id"], r[metric], r["closes"] is not None) for r in chart_rows.iter_rows(named=True)], money
+        )
+        self.query_one(ScenarioPanel).show(session.scenario.name, session.baseline_evaluation, session.evaluate())
+        self.query_one("#lower").styles.height = max(10, min(len(rows) + 1, self.size.height // 2 - 1))
+
+    def _fill_table(self, rows: pl.DataFrame) -> None:
+        table: DataTable[Any] = self.query_one("#sites", DataTable)
+        keep_row = self._cursor_site()
+        keep_column = table.cursor_coordinate.column
+        table.clear(columns=True)
+        for column in COLUMNS:
+            arrow = (" ▼" if self.sort_descending else " ▲") if column.key == self.sort_key else ""
+            table.add_column(Text(column.label + arrow, justify="right" if column.numeric else "left"), key=column.key)
+        baseline = {r["site_id"]: r for r in self.wf.session.baseline_evaluation.site_costs.iter_rows(named=True)}
+        for row in rows.iter_rows(named=True):
+            table.add_row(*self._cells(row, baseline.get(row["site_id"])), key=row["site_id"])
+        open_rows = rows.filter(pl.col("closes").is_null())
+        totals = site_totals(open_rows)
+        total_row = {
+            "site": f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total",
+            "status": "", "lease_end": None, "closes": None,
+            "lease_annual": open_rows["lease_annual"].sum(), "opex_annual": open_rows["opex_annual"].sum(),
+            "cost_per_seat": totals["annual_cost"] / totals["seats"] if totals["seats"] else None,
+            "cost_per_seat_used": totals["annual_cost"] / totals["seat_demand"] if totals["seat_demand"] else None,
+            "agents_onsite": int(open_rows["agents_onsite"].sum()), "agents_hybrid": int(open_rows["agents_hybrid"].sum()),
+            **totals,
+        }
+        table.add_row(*self._cells(total_row, None, style="bold"), key=TOTAL_KEY)
+        if keep_row is not None and keep_row in rows["site_id"].to_list():
+            table.move_cursor(row=rows["site_id"].to_list().index(keep_row), column=keep_column, animate=False)
+        else:
+            table.move_cursor(column=keep_column, animate=False)
+
+    @staticmethod
+    def _cells(row: dict[str, Any], baseline: dict[str, Any] | None, style: str = "") -> list[Text]:
+        cells = []
+        for column in COLUMNS:
+            value = row.get(column.key)
+            if column.key == "status" and row.get("closes") is not None:
+                text = f"closes {row['closes']}"
+            else:
+                text = column.fmt(value)
+            cell_style = style
+            if row.get("closes") is not None:
+                cell_style = "dim strike" if column.numeric else "dim"
+            elif baseline is not None and column.key in ("lease_annual", "opex_annual", "annual_cost") and value != baseline[column.key]:
+                cell_style = "bold italic"  # changed by the scenario
+            cells.append(Text(text, style=cell_style, justify="right" if column.numeric else "left", no_wrap=True))
+        return cells
+
+    # -- the site under the cursor -----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer Close on an open site and Reopen on one the scenario closes (footer shows one)."""
+        if action in ("close_site", "reopen_site") and self.wf.session is not None and self.is_mounted:
+            site_id = self._cursor_site()
+            closed = site_id is not None and self.wf.session.scenario.closure(site_id) is not None
+            return closed == (action == "reopen_site")
+        return True
+
+    def on_data_table_cell_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def _cursor_site(self) -> str | None:
+        table: DataTable[Any] = self.query_one("#sites", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key == TOTAL_KEY else key
+
+    def _site_or_tell(self) -> str | None:
+        if self.wf.session is None:
+            self.notify("The data is still loading")
+            return None
+        site_id = self._cursor_site()
+        if site_id is None:
+            self.notify("Move the cursor to a site first")
+        return site_id
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        table: DataTable[Any] = self.query_one("#sites", DataTable)
+        key = COLUMNS[table.cursor_coordinate.column].key
+        self.sort_descending = not self.sort_descending if key == self.sort_key else False
+        self.sort_key = key
+        if self.wf.session is not None:
+            self.show()
+
+    def action_filter(self) -> None:
+        session = self.wf.session
+        if session is None:
+            return
+        states = sorted(set(session.baseline.sites["state"].to_list()))
+
+        def apply(choice: tuple[str | None, str | None] | None) -> None:
+            if choice is not None:
+                self.state_filter, self.status_filter = choice
+                self.show()
+
+        self.app.push_screen(FilterDialog(states, ["open", "closing"], self.state_filter, self.status_filter), apply)
+
+    def action_chart(self) -> None:
+        self.chart_metric = (self.chart_metric + 1) % len(CHART_METRICS)
+        if self.wf.session is not None:
+            self.show()
+
+    def action_close_site(self) -> None:
+        site_id = self._site_or_tell()
+        if site_id is None:
+            return
+        session = self.wf.session
+        if session.scenario.closure(site_id):
+            self.notify(f"{site_id} is already closed in this scenario; o reopens it")
+            return
+        site = session.baseline.sites.filter(pl.col("site_id") == site_id).row(0, named=True)
+        as_of = session.baseline.as_of
+        default_date = site["lease_end"] if site["lease_end"] and site["lease_end"] > as_of else as_of
+        params = session.evaluate().params
+
+        def close(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.wf.edit_scenario(session.scenario.with_closure(Closure(site_id=site_id, **values)))
+
+        self.app.push_screen(FormDialog(
+            f"Close {site_id} {site['name']}",
+            [
+                ("close_date", "Close date", Closure, "close_date", default_date.isoformat(), False),
+                ("retain_share", "Retain share", Closure, "retain_share", f"{params.scenario.retain_share:g}", False),
+                ("backfill_share", "Backfill share", Closure, "backfill_share", f"{params.scenario.backfill_share:g}", False),
+            ],
+            submit="Close site",
+            note="Retained agents become remote; backfill hires replace a share of the leavers, remote.",
+        ), close)
+
+    def action_reopen_site(self) -> None:
+        site_id = self._site_or_tell()
+        if site_id is None:
+            return
+        if not self.wf.session.scenario.closure(site_id):
+            self.notify(f"{site_id} is not closed in this scenario")
+            return
+        self.wf.edit_scenario(self.wf.session.scenario.without_closure(site_id))
+
+    def action_edit_costs(self) -> None:
+        site_id = self._site_or_tell()
+        if site_id is None:
+            return
+        session = self.wf.session
+        base = session.baseline.sites.filter(pl.col("site_id") == site_id).row(0, named=True)
+        change = session.scenario.site_change(site_id) or SiteChange(site_id=site_id)
+        figures = ("lease_annual", "opex_annual", "lease_break_fee")
+        labels = {"lease_annual": "Lease, USD/yr", "opex_annual": "Opex, USD/yr", "lease_break_fee": "Break fee, USD"}
+
+        def initial(name: str) -> str:
+            value = getattr(change, name)
+            value = base[name] if value is None else value
+            return "" if value is None else f"{value:.2f}".removesuffix(".00")
+
+        def edit(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            # A figure equal to the data is no change: the scenario file stays minimal.
+            kept = {k: v for k, v in values.items() if v is not None and v != base[k]}
+            self.wf.edit_scenario(session.scenario.with_site_change(SiteChange(site_id=site_id, **kept)))
+
+        self.app.push_screen(FormDialog(
+            f"Costs of {site_id} {base['name']}",
+            [(name, labels[name], SiteChange, name, initial(name), True) for name in figures],
+            note="No negative money. Leave break fee empty for none.",
+        ), edit)
+
+    def action_remote_costs(self) -> None:
+        session = self.wf.session
+        if session is None:
+            return
+        current = session.evaluate().params.remote
+        configured = session.base_params.remote
+        labels = {
+            "stipend_monthly": "Stipend, USD/month", "equipment_cost": "Equipment, USD",
+            "equipment_life_years": "Equipment life, yr", "it_security_annual": "IT/security, USD/yr",
+            "wage_delta_hourly": "Wage delta, USD/h",
+        }
+
+        def edit(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
+            self.wf.edit_scenario(session.scenario.with_parameters("remote", changes))
+
+        self.app.push_screen(FormDialog(
+            "Remote costs (scenario)",
+            [(name, label, RemoteParams, name, f"{getattr(current, name):g}", False) for name, label in labels.items()],
+        ), edit)
+
+    def action_explain(self) -> None:
+        session = self.wf.session
+        if session is None:
+            return
+        table: DataTable[Any] = self.query_one("#sites", DataTable)
+        column = COLUMNS[table.cursor_coordinate.column].key
+        site_id = self._cursor_site()
+        if site_id is None:
+            self.action_explain_totals()
+            return
+        row = self.rows().filter(pl.col("site_id") == site_id).row(0, named=True)
+        figure = column if column in SITE_FIGURES else "annual_cost"
+        label = next(c.label for c in COLUMNS if c.key == figure)
+        self.app.push_screen(TextDialog(f"{site_id}: {label}", explain_site_figure(row, figure, session.evaluate().params)))
+
+    def action_explain_totals(self) -> None:
+        session = self.wf.session
+        if session is None:
+            return
+        self.app.push_screen(TextDialog("Total annual cost, savings and payback",
+                                        explain_outcome(session.baseline_evaluation, session.evaluate())))

@@ -1,0 +1,37 @@
+"""The top line of every screen: which screen, which data, which dates, which scenario."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class InfoBar(Static):
+    """Screen title on the left; data folder, as-of, period and scenario on the right.
+
+    Text from files (folder and scenario names) is never read as markup.
+    """
+
+    def __init__(self, title: str) -> None:
+        super().__init__(id="info-bar")
+        self.title = title
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "revision", self.refresh_text)
+        self.watch(self.app, "status", self.refresh_text)
+
+    def refresh_text(self) -> None:
+        app = self.app
+        text = Text(f" {self.title} ", style="bold reverse")
+        text.append(f" {app.folder.name}")
+        if app.period is not None:
+            p = app.period
+            text.append(f" │ as of {p.as_of} │ {p.start} → {p.end}")
+        if app.session is not None:
+            text.append(" │ ")
+            text.append(app.session.scenario.name, style="bold")
+            if app.session.dirty:
+                text.append(" ●", style="bold")  # unsaved edits, as in editors
+        elif app.status:
+            text.append(f" │ {app.status}", style="italic")
+        self.update(text)
