@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="write a demo data folder",
                           description="Write a realistic, contract-conforming demo folder, deterministic for a seed.")
     demo.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: the demo folder in the user cache)")
-    demo.add_argument("--agents", type=positive_int, metavar="N", help="agents ever employed (default 2000)")
+    demo.add_argument("--agents", type=positive_int, metavar="N", help="headcount on the first day, kept roughly level (default 4000)")
     demo.add_argument("--days", type=positive_int, metavar="N", help="days of history (default 730)")
     demo.add_argument("--seed", type=int, metavar="S", help="random seed (default 7)")
     demo.add_argument("--force", action="store_true", help="replace DIR if it exists")

@@ -136,7 +136,19 @@ class SiteCostsScreen(PlanScreen):
             title, [(r["site_id"], r[metric], r["closes"] is not None) for r in chart_rows.iter_rows(named=True)], money
         )
         self.query_one(ScenarioPanel).show(session.scenario.name, session.baseline_evaluation, session.evaluate())
-        self.query_one("#lower").styles.height = max(10, min(len(rows) + 1, self.size.height // 2 - 1))
+        self._split_height(len(rows))
+
+    def on_resize(self) -> None:
+        if self.wf.session is not None:
+            self._split_height(len(self.rows()))
+
+    def _split_height(self, sites: int) -> None:
+        """The table takes what its rows need (header, sites, total, scrollbar); the chart and
+        panel get the rest, and at least the 10 lines the panel needs."""
+        available = self.size.height - 2  # info bar and footer
+        table = min(sites + 3, available - 10)
+        self.query_one("#sites").styles.height = table
+        self.query_one("#lower").styles.height = available - table
 
     def _fill_table(self, rows: pl.DataFrame) -> None:
         table: DataTable[Any] = self.query_one("#sites", DataTable)
