@@ -142,6 +142,11 @@ class Engine:
             raise QueryCancelled("query cancelled") from None
         except duckdb.Error as err:
             raise QueryError(first_line(err)) from None
+        except RuntimeError as err:
+            # Ctrl+C while DuckDB runs arrives as RuntimeError("Query interrupted").
+            if "interrupted" in str(err).lower():
+                raise QueryCancelled("query cancelled") from None
+            raise
 
     def close(self) -> None:
         self._con.close()

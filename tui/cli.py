@@ -31,11 +31,18 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"wfplan: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except DataRefused:
+        return EXIT_DATA  # the problems are already printed
     except KeyboardInterrupt:
         print("wfplan: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as err:  # noqa: BLE001 - the last line of defence: log, never show a traceback
+        from queries.engine import QueryCancelled
         from tui.crash import write_crash_log
+
+        if isinstance(err, QueryCancelled):  # DuckDB turns Ctrl+C into its own interrupt
+            print("wfplan: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
 
         log = write_crash_log(err)
         print(f"wfplan: unexpected error: {err}\nThe details are in {log}", file=sys.stderr)
@@ -44,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
 
 class UsageError(Exception):
     """A command-line argument that parses but makes no sense."""
+
+
+class DataRefused(Exception):
+    """The data folder breaks the contract; its problems have been printed."""
 
 
 # -- arguments --------------------------------------------------------------------------------
@@ -233,7 +244,7 @@ def open_checked(settings: Settings) -> Any:
         for problem in result.problems:
             print(problem.line(), file=sys.stderr)
         print(result.summary(), file=sys.stderr)
-        raise SystemExit(EXIT_DATA)
+        raise DataRefused
     return engine
 
 

@@ -1,0 +1,116 @@
+"""The wfplan command line: help, report formats and periods, interrupts and crashes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from queries.engine import Engine, QueryCancelled
+from tui.cli import main
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["demo"], ["report"]])
+def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([*command, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: wfplan")
+    assert "--config PATH" in out
+
+
+def test_report_default_period_is_90_days_ending_on_the_last_kpi_day(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--data", str(small_folder)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["as_of"] == "2026-03-31"
+    assert report["period"] == {"from": "2026-01-01", "to": "2026-03-31"}  # 90 days inclusive
+    assert report["data"]["rows"] == {"sites": 3, "agents": 8, "assignments": 9, "kpi_daily": 3, "regions": 4}
+
+
+def test_report_as_of_and_period_flags(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--data", str(small_folder), "--as-of", "2025-12-31", "--from", "2025-10-01", "--to", "2025-12-31"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["as_of"], report["period"]) == ("2025-12-31", {"from": "2025-10-01", "to": "2025-12-31"})
+    # On 2025-12-31 A7 is not hired yet and A8 is still employed, onsite at KEN.
+    ken = next(s for s in report["site_costs"]["sites"] if s["site_id"] == "KEN")
+    assert (ken["agents_onsite"], ken["agents_hybrid"]) == (3, 1)
+
+
+def test_report_refuses_a_backwards_period(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--data", str(small_folder), "--from", "2026-03-01", "--to", "2026-02-01"]) == 2
+    assert capsys.readouterr().err == "wfplan: the period starts (2026-03-01) after it ends (2026-02-01)\n"
+
+
+def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["report", "--as-of", "31/12/2026"])
+    assert done.value.code == 2
+    assert "argument --as-of: expected a date like 2026-09-30, got '31/12/2026'" in capsys.readouterr().err
+
+
+def test_report_markdown_and_csv(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--data", str(small_folder), "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("# wfplan report\n")
+    assert "| KEN | Kennewick | WA | open | 10 | 2.4 | 0.24 | 100,000 | 50,000 | 150,000 | 15,000 | 62,500 | 2026-12-31 | 2 | 1 |" in md
+    assert main(["report", "--data", str(small_folder), "--format", "csv"]) == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    sites = next(b for b in blocks if b.startswith("# site_costs.sites"))
+    rows = list(csv.DictReader(io.StringIO(sites.split("\n", 1)[1])))
+    assert [r["site_id"] for r in rows] == ["BOI", "KEN", "TUL"]
+    assert rows[1]["annual_cost"] == "150000.0"
+
+
+def test_a_broken_folder_is_refused_by_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "error: sites.parquet: required table is missing (no sites.parquet or sites/)" in err
+    assert err.endswith(f"{tmp_path}: 5 errors, 0 warnings; wfplan cannot open this folder until the errors are fixed\n")
+
+
+def test_interrupt_is_a_clean_exit(small_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise QueryCancelled("query cancelled")
+
+    monkeypatch.setattr("queries.check.check_folder", interrupted)
+    assert main(["check", "--data", str(small_folder)]) == 130
+    assert capsys.readouterr().err == "wfplan: interrupted\n"
+
+
+def test_a_bug_writes_a_log_not_a_traceback(small_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("queries.check.check_folder", broken)
+    assert main(["check", "--data", str(small_folder)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("wfplan: unexpected error: division by zero\nThe details are in ")
+    log = Path(err.strip().rsplit(" ", 1)[1])
+    assert "ZeroDivisionError" in log.read_text() and "Traceback" not in err
+
+
+def test_interrupt_cancels_a_running_query_from_another_thread(tmp_path: Path) -> None:
+    engine = Engine(tmp_path)
+    cursor = engine.new_cursor()
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            engine.sql("SELECT count(*) FROM range(10000000000) AS a", cursor=cursor)
+        except BaseException as err:  # noqa: BLE001 - recorded for the assertion
+            outcome.append(err)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    time.sleep(0.3)
+    assert engine.progress(cursor) is None or 0 <= engine.progress(cursor) <= 1
+    engine.interrupt(cursor)
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], QueryCancelled)
