@@ -307,6 +307,7 @@ class Outcome:
     remote_share: float | None
     seat_demand: float
     seats_freed: float
+    reach_multiplier: float | None = None
     changes: Changes = field(default_factory=Changes)
 
     def as_report(self) -> dict[str, Any]:
@@ -318,7 +319,7 @@ class Outcome:
             "headcount_by_mode": dict(self.headcount_by_mode),
             "remote_share": self.remote_share,
             "seats_freed": self.seats_freed,
-            "reach_multiplier": None,
+            "reach_multiplier": self.reach_multiplier,
         }
 
 
@@ -327,7 +328,8 @@ def payback_months(one_time: float, savings: float) -> float | None:
 
 
 def outcome(
-    workforce: Workforce, params: Parameters, changes: Changes | None = None, baseline: Outcome | None = None
+    workforce: Workforce, params: Parameters, changes: Changes | None = None, baseline: Outcome | None = None,
+    reach_multiplier: float | None = None,
 ) -> Outcome:
     """Results for `workforce`; against `baseline` when it is a scenario's."""
     changes = changes or Changes()
@@ -343,6 +345,7 @@ def outcome(
         remote_share=remote_share(workforce),
         seat_demand=demand,
         seats_freed=baseline.seat_demand - demand if baseline else 0.0,
+        reach_multiplier=reach_multiplier,
         changes=changes,
     )
 

@@ -1,8 +1,8 @@
 """`wfplan report`: the numbers of every screen as one JSON-ready dict.
 
 The keys are a public interface for scripts (spec/model.md, "Report output"); each
-section is built by the same functions its screen uses (a `PlanSession`), so screen and
-report can never disagree.
+section is built by the same functions its screen uses (a `PlanSession` and the modules of
+`queries`), so screen and report can never disagree.
 """
 
 from __future__ import annotations
@@ -10,18 +10,25 @@ from __future__ import annotations
 from typing import Any
 
 from queries.engine import Engine
+from queries.headcount import headcount_section, monthly_trend
 from queries.model import delta, site_totals
 from queries.period import Period
+from queries.reach import reach_section
 from queries.session import Evaluation, PlanSession
+from queries.workforce import PlanData
 
 
-def build_report(engine: Engine, period: Period, session: PlanSession) -> dict[str, Any]:
+def build_report(engine: Engine, period: Period, session: PlanSession, data: PlanData) -> dict[str, Any]:
+    baseline = session.baseline_evaluation
     report: dict[str, Any] = {
         "as_of": period.as_of,
         "period": {"from": period.start, "to": period.end},
         "data": {"folder": str(engine.folder), "rows": row_counts(engine)},
-        "site_costs": site_costs_section(session.baseline_evaluation),
+        "site_costs": site_costs_section(baseline),
+        "headcount": headcount_section(data.workforce, monthly_trend(data.monthly)),
     }
+    if baseline.reach is not None:
+        report["reach"] = reach_section(baseline.reach)
     if not session.scenario.is_empty or session.scenario_path is not None:
         report["scenario"] = scenario_section(session)
     return report

@@ -52,6 +52,9 @@ class Closure(_Strict):
 class RemoteTarget(_Strict):
     share: float = Field(ge=0, le=1, allow_inf_nan=False)
     sites: list[str] | None = None
+    # Not in spec/model.md's example: the Headcount screen's transition pace, kept with
+    # the target so that a saved scenario reopens with the same plan.
+    conversions_per_month: int | None = Field(None, ge=0)
 
 
 class SiteChange(_Strict):

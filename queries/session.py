@@ -15,7 +15,14 @@ import polars as pl
 
 from queries.config import Parameters
 from queries.model import Changes, Outcome, Workforce, apply_scenario, outcome, site_costs
+from queries.reach import pools, reach_multiplier, region_reach
 from queries.scenario import Scenario, validate_against
+
+
+def _multiplier(reach: pl.DataFrame | None) -> float | None:
+    if reach is None:
+        return None
+    return reach_multiplier(*pools(reach))
 
 
 @dataclass(frozen=True)
@@ -28,14 +35,17 @@ class Evaluation:
     changes: Changes
     site_costs: pl.DataFrame
     outcome: Outcome
+    reach: pl.DataFrame | None = None  # one row per region (queries.reach.region_reach)
 
 
 class PlanSession:
     def __init__(
         self, baseline: Workforce, base_params: Parameters,
         scenario: Scenario | None = None, scenario_path: Path | None = None,
+        regions: pl.DataFrame | None = None,
     ) -> None:
         self.baseline = baseline
+        self.regions = regions
         self.base_params = base_params
         self.site_ids = set(baseline.sites["site_id"].to_list())
         self.scenario = scenario or Scenario()
@@ -48,20 +58,27 @@ class PlanSession:
 
     @cached_property
     def baseline_evaluation(self) -> Evaluation:
-        costs = site_costs(self.baseline, self.base_params)
-        return Evaluation(Scenario(), self.base_params, self.baseline, Changes(), costs,
-                          outcome(self.baseline, self.base_params))
+        reach = self._reach(self.baseline, self.base_params)
+        return Evaluation(
+            Scenario(), self.base_params, self.baseline, Changes(), site_costs(self.baseline, self.base_params),
+            outcome(self.baseline, self.base_params, reach_multiplier=_multiplier(reach)), reach,
+        )
 
     def evaluate(self) -> Evaluation:
         """The active scenario worked out (cached until the next edit)."""
         if self._evaluation is None or self._evaluation.scenario is not self.scenario:
             params = self.scenario.effective_parameters(self.base_params)
             workforce, changes = apply_scenario(self.baseline, self.scenario, params)
+            reach = self._reach(workforce, params)
             self._evaluation = Evaluation(
                 self.scenario, params, workforce, changes, site_costs(workforce, params),
-                outcome(workforce, params, changes, self.baseline_evaluation.outcome),
+                outcome(workforce, params, changes, self.baseline_evaluation.outcome, _multiplier(reach)), reach,
             )
         return self._evaluation
+
+    def _reach(self, workforce: Workforce, params: Parameters) -> pl.DataFrame | None:
+        """Hiring reach from the sites still open in `workforce` (a closure shrinks it)."""
+        return None if self.regions is None else region_reach(self.regions, workforce.sites, params.hiring)
 
     # -- edits ----------------------------------------------------------------------------
 

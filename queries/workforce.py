@@ -1,18 +1,23 @@
-"""Loading the workforce on the as-of date: the only scan the planning model needs.
+"""Loading what the planning screens need, once per data folder and as-of date.
 
-After this, every site-cost and scenario figure is computed in memory (`queries.model`),
-so what-if edits never go back to the exports.
+Three small queries: the open and closing sites with the agents employed on as-of (the
+`Workforce` every cost and scenario figure is computed from), the monthly headcount trend,
+and the hiring regions. After this, what-if edits never go back to the exports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import polars as pl
 
 from queries.engine import Engine
+from queries.headcount import load_monthly
 from queries.model import Workforce
+from queries.period import DataRange, Period
 
 
 def load_workforce(engine: Engine, as_of: dt.date, cursor: duckdb.DuckDBPyConnection | None = None) -> Workforce:
@@ -22,3 +27,22 @@ def load_workforce(engine: Engine, as_of: dt.date, cursor: duckdb.DuckDBPyConnec
     agents = agents.cast({"hourly_wage": pl.Float64, "fte": pl.Float64, "onsite_days_per_week": pl.Float64,
                           "work_mode": pl.Utf8, "site_id": pl.Utf8})
     return Workforce(as_of=as_of, sites=sites, agents=agents)
+
+
+@dataclass(frozen=True)
+class PlanData:
+    workforce: Workforce
+    monthly: pl.DataFrame  # queries/sql/headcount_monthly.sql over the data range
+    regions: pl.DataFrame
+
+
+def load_plan_data(
+    engine: Engine, period: Period, available: DataRange | None, cursor: Any = None
+) -> PlanData:
+    """Everything the screens need; the trend covers the KPI data range (or the period)."""
+    first, last = (available.first, available.last) if available else (period.start, period.as_of)
+    return PlanData(
+        workforce=load_workforce(engine, period.as_of, cursor),
+        monthly=load_monthly(engine, first, last, cursor),
+        regions=engine.query("regions", cursor=cursor),
+    )

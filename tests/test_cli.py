@@ -114,3 +114,19 @@ def test_interrupt_cancels_a_running_query_from_another_thread(tmp_path: Path) -
     worker.join(timeout=10)
     assert not worker.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], QueryCancelled)
+
+
+def test_report_headcount_and_reach_sections(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--data", str(small_folder)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    headcount = report["headcount"]
+    assert headcount["total"] == {"headcount": 7, "fte": 6.5}
+    assert headcount["monthly"] == [
+        {"month": "2026-03-01", "onsite": 4, "hybrid": 2, "remote": 1, "hires": 1, "leavers": 0}
+    ]
+    # Onsite reach: R1 (near KEN), R2 (BOI), R3 (TUL) = 2,600 + 6,500 + 8,700 CSRs;
+    # remote reach: all four regions, + 25,000 in Denver (see tests/test_reach.py).
+    assert report["reach"]["onsite"]["experienced_pool"] == 17_800
+    assert report["reach"]["remote"]["experienced_pool"] == 42_800
+    assert report["reach"]["reach_multiplier"] == pytest.approx(42_800 / 17_800)
+    assert sorted(report["reach"]) == ["onsite", "reach_multiplier", "regions", "remote"]

@@ -96,5 +96,5 @@ class TestShell:
         def fail(*args: object, **kwargs: object) -> None:
             raise QueryError("IO Error: Could not read file kpi_daily.parquet")
 
-        monkeypatch.setattr("queries.workforce.load_workforce", fail)
+        monkeypatch.setattr("queries.workforce.load_plan_data", fail)
         assert snap_compare(app_on(folder), run_before=loaded)

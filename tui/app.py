@@ -22,6 +22,7 @@ from queries.engine import Engine, QueryCancelled, QueryError
 from queries.period import Period
 from queries.scenario import Scenario, ScenarioError
 from queries.session import PlanSession
+from queries.workforce import PlanData
 from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
 from tui.messages import ContractBroken, DataLoaded, LoadProgress
@@ -64,6 +65,7 @@ class WfplanApp(App[None]):
         self.scenario_path = scenario_path
         self.engine: Engine | None = None
         self.period: Period | None = None
+        self.data: PlanData | None = None
         self.session: PlanSession | None = None
         self._loading_cursor = None
 
@@ -98,7 +100,7 @@ class WfplanApp(App[None]):
         from queries.check import check_folder
         from queries.period import data_range, resolve_period
         from queries.scenario import load_scenario
-        from queries.workforce import load_workforce
+        from queries.workforce import load_plan_data
 
         worker = get_current_worker()
         engine = Engine(self.folder, threads=self.settings.duckdb.threads, memory_limit=self.settings.duckdb.memory_limit)
@@ -114,26 +116,26 @@ class WfplanApp(App[None]):
             self.post_message(ContractBroken(result))
             return
         self.post_message(LoadProgress("loading the workforce…"))
-        period = resolve_period(data_range(engine))
-        workforce = load_workforce(engine, period.as_of)
-        scenario, scenario_error = None, None
+        available = data_range(engine)
+        period = resolve_period(available)
+        data = load_plan_data(engine, period, available)
+        params, scenario_error = self.settings.parameters, None
+        session = PlanSession(data.workforce, params, regions=data.regions)
         if self.scenario_path is not None:
             try:
-                scenario = load_scenario(self.scenario_path)
-                session = PlanSession(workforce, self.settings.parameters, scenario, self.scenario_path)
+                session = PlanSession(data.workforce, params, load_scenario(self.scenario_path),
+                                      self.scenario_path, regions=data.regions)
             except ScenarioError as err:
                 scenario_error = str(err)
-                session = PlanSession(workforce, self.settings.parameters)
-        else:
-            session = PlanSession(workforce, self.settings.parameters)
         if not worker.is_cancelled:
-            self.post_message(DataLoaded(engine, period, session, scenario_error))
+            self.post_message(DataLoaded(engine, period, data, session, scenario_error))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.status = message.text
 
     def on_data_loaded(self, message: DataLoaded) -> None:
-        self.engine, self.period, self.session = message.engine, message.period, message.session
+        self.engine, self.period, self.data = message.engine, message.period, message.data
+        self.session = message.session
         self._loading_cursor = None
         self.status = ""
         self.revision += 1

@@ -174,7 +174,7 @@ def run_report(args: argparse.Namespace) -> int:
     from queries.report_format import FORMATS
     from queries.scenario import ScenarioError, load_scenario
     from queries.session import PlanSession
-    from queries.workforce import load_workforce
+    from queries.workforce import load_plan_data
 
     settings = settings_from(args)
     try:
@@ -182,15 +182,17 @@ def run_report(args: argparse.Namespace) -> int:
     except ScenarioError as err:
         raise UsageError(f"scenario error: {err}") from None
     engine = open_checked(settings)
+    available = data_range(engine)
     try:
-        period = resolve_period(data_range(engine), args.as_of, args.start, args.end)
+        period = resolve_period(available, args.as_of, args.start, args.end)
     except PeriodError as err:
         raise UsageError(str(err)) from None
+    data = load_plan_data(engine, period, available)
     try:
-        session = PlanSession(load_workforce(engine, period.as_of), settings.parameters, scenario, args.scenario)
+        session = PlanSession(data.workforce, settings.parameters, scenario, args.scenario, regions=data.regions)
     except ScenarioError as err:
         raise UsageError(f"scenario error: {err}") from None
-    sys.stdout.write(FORMATS[args.format](build_report(engine, period, session)))
+    sys.stdout.write(FORMATS[args.format](build_report(engine, period, session, data)))
     return EXIT_OK
 
 

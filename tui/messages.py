@@ -10,12 +10,14 @@ from queries.check import CheckResult
 from queries.engine import Engine
 from queries.period import Period
 from queries.session import PlanSession
+from queries.workforce import PlanData
 
 
 @dataclass
 class DataLoaded(Message):
     engine: Engine
     period: Period
+    data: PlanData
     session: PlanSession
     scenario_error: str | None = None
 

@@ -1,0 +1,129 @@
+"""Headcount on a date, the monthly trend, hires and leavers, and the transition plan.
+
+The small folder (tests/folders.py) has an assignment change (A6 onsite BOI until
+2025-06-30, remote from 2025-07-01), a termination on a month boundary (A8 leaves on
+2026-02-28: employed on 1 February, gone on 1 March, a February leaver), a hire on a month
+boundary (A7 on 2026-03-01) and open-ended assignments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from queries.check import open_folder
+from queries.headcount import (
+    ObservedRates,
+    agents_to_target,
+    by_site,
+    headcount_section,
+    load_monthly,
+    monthly_trend,
+    observed_rates,
+    transition_plan,
+)
+from queries.workforce import load_workforce
+
+D = dt.date
+
+
+@pytest.fixture
+def engine(small_folder: Path):  # type: ignore[no-untyped-def]
+    engine, result = open_folder(small_folder)
+    assert result.ok
+    return engine
+
+
+def test_headcount_on_a_date(engine) -> None:  # type: ignore[no-untyped-def]
+    # 2025-06-30: A6 still onsite at BOI; A8 onsite KEN; A7 not hired yet.
+    workforce = load_workforce(engine, D(2025, 6, 30))
+    section = headcount_section(workforce, monthly_trend(load_monthly(engine, D(2025, 6, 1), D(2025, 6, 30))))
+    assert {m: v["headcount"] for m, v in section["by_mode"].items()} == {"onsite": 5, "hybrid": 2, "remote": 0}
+    assert section["remote_share"] == 0
+    # The next day A6 is remote: 1 of 7.
+    workforce = load_workforce(engine, D(2025, 7, 1))
+    section = headcount_section(workforce, monthly_trend(load_monthly(engine, D(2025, 7, 1), D(2025, 7, 31))))
+    assert section["by_mode"]["remote"] == {"headcount": 1, "fte": 1.0}
+    assert section["total"] == {"headcount": 7, "fte": 6.5}
+    assert section["remote_share"] == pytest.approx(1 / 7)
+
+
+def test_by_site_puts_remote_agents_without_a_site_under_null(engine) -> None:  # type: ignore[no-untyped-def]
+    rows = by_site(load_workforce(engine, D(2026, 3, 31))).to_dicts()
+    assert rows == [
+        {"site_id": "BOI", "onsite": 1, "hybrid": 1, "remote": 0},
+        {"site_id": "KEN", "onsite": 2, "hybrid": 1, "remote": 0},
+        {"site_id": "TUL", "onsite": 1, "hybrid": 0, "remote": 0},
+        {"site_id": None, "onsite": 0, "hybrid": 0, "remote": 1},
+    ]
+
+
+def test_monthly_trend_hires_and_leavers(engine) -> None:  # type: ignore[no-untyped-def]
+    """1 Jan and 1 Feb: A1 A2 A5 A8 onsite, A3 A4 hybrid, A6 remote. 1 Mar: A8 has left
+    (28 Feb), A7 is hired onsite that day. Hires: A7 in March. Leavers: A8 in February."""
+    trend = monthly_trend(load_monthly(engine, D(2026, 1, 1), D(2026, 3, 31)))
+    got = trend.select("month", "onsite", "hybrid", "remote", "hires", "leavers",
+                       "hires_onsite", "leavers_onsite").rows()
+    assert got == [
+        (D(2026, 1, 1), 4, 2, 1, 0, 0, 0, 0),
+        (D(2026, 2, 1), 4, 2, 1, 0, 1, 0, 1),
+        (D(2026, 3, 1), 4, 2, 1, 1, 0, 1, 0),
+    ]
+    assert trend["remote_share"].to_list() == pytest.approx([1 / 7] * 3)
+
+
+def test_monthly_trend_of_one_site(engine) -> None:  # type: ignore[no-untyped-def]
+    trend = monthly_trend(load_monthly(engine, D(2026, 1, 1), D(2026, 3, 31)), site_id="KEN")
+    # KEN: A1 A2 A8 onsite and A3 hybrid until A8 leaves in February.
+    assert trend.select("onsite", "hybrid", "remote", "leavers").rows() == [(3, 1, 0, 0), (3, 1, 0, 1), (2, 1, 0, 0)]
+
+
+def test_agents_to_target() -> None:
+    # 7 agents, 1 remote: 50% needs ceil(3.5 - 1) = 3 more; 1/7 already meets 0.14.
+    assert agents_to_target({"onsite": 4, "hybrid": 2, "remote": 1}, 0.5) == 3
+    assert agents_to_target({"onsite": 4, "hybrid": 2, "remote": 1}, 0.14) == 0
+
+
+def test_transition_plan_without_attrition_reaches_the_target_at_the_pace() -> None:
+    """100 agents, 10 remote, target 50%: 40 conversions; at 10 a month, month 4."""
+    rates = ObservedRates({"onsite": 0.0, "hybrid": 0.0, "remote": 0.0}, {"onsite": 1.0, "hybrid": 0.0, "remote": 0.0})
+    plan = transition_plan({"onsite": 80, "hybrid": 10, "remote": 10}, D(2026, 9, 30), 0.5, 10, rates)
+    assert plan.gap_agents == 40
+    assert plan.reached == D(2027, 1, 1)  # Oct, Nov, Dec, Jan: 20, 30, 40, 50 remote
+    assert plan.months["remote"].to_list() == [20, 30, 40, 50]
+    assert plan.note == "At 10 conversions a month the target is reached in January 2027."
+
+
+def test_transition_plan_with_attrition_and_an_onsite_hiring_mix_is_slower() -> None:
+    """Each month 10% of every mode leaves and is replaced onsite. Month 1: leavers
+    8 + 1 + 1 = 10, all replaced onsite: onsite 80 - 8 + 10 = 82, hybrid 10 - 1 = 9,
+    remote 10 - 1 = 9; then 10 convert: onsite 72, remote 19."""
+    rates = ObservedRates({"onsite": 0.1, "hybrid": 0.1, "remote": 0.1}, {"onsite": 1.0, "hybrid": 0.0, "remote": 0.0})
+    plan = transition_plan({"onsite": 80, "hybrid": 10, "remote": 10}, D(2026, 9, 30), 0.5, 10, rates)
+    first = plan.months.row(0, named=True)
+    assert (first["onsite"], first["hybrid"], first["remote"]) == pytest.approx((72, 9, 19))
+    assert plan.reached is not None and plan.reached > D(2027, 1, 1)
+
+
+def test_transition_plan_says_when_it_never_gets_there() -> None:
+    rates = ObservedRates({"onsite": 0.0, "hybrid": 0.0, "remote": 0.0}, {"onsite": 1.0, "hybrid": 0.0, "remote": 0.0})
+    plan = transition_plan({"onsite": 80, "hybrid": 10, "remote": 10}, D(2026, 9, 30), 0.5, 0, rates)
+    assert plan.reached is None
+    assert plan.note == "With no conversions the share moves only through the hiring mix, and does not reach the target."
+    plan = transition_plan({"onsite": 80, "hybrid": 10, "remote": 10}, D(2026, 9, 30), 0.95, 10, rates)
+    assert plan.reached is None  # hybrid agents are never moved: at most 90%
+    assert plan.note == "At 10 conversions a month the target is not reached within 10 years."
+
+
+def test_observed_rates() -> None:
+    trend = pl.DataFrame({
+        "onsite": [100, 100], "hybrid": [20, 20], "remote": [50, 50],
+        "leavers_onsite": [4, 2], "leavers_hybrid": [0, 0], "leavers_remote": [1, 0],
+        "hires_onsite": [1, 1], "hires_hybrid": [0, 0], "hires_remote": [3, 3],
+    })
+    rates = observed_rates(trend)
+    assert rates.attrition == {"onsite": 6 / 200, "hybrid": 0.0, "remote": 1 / 100}
+    assert rates.hiring_mix == {"onsite": 0.25, "hybrid": 0.0, "remote": 0.75}
