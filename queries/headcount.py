@@ -93,6 +93,19 @@ def observed_rates(trend: pl.DataFrame) -> ObservedRates:
     return ObservedRates(attrition, mix)
 
 
+def observed_conversions(trend: pl.DataFrame) -> float:
+    """Agents who became remote per month over the last RATE_WINDOW_MONTHS, as the trend
+    implies it: the change in remote headcount, less remote hires, plus remote leavers."""
+    window = trend.tail(RATE_WINDOW_MONTHS + 1)
+    months = window.height - 1
+    if months < 1:
+        return 0.0
+    # Hires and leavers of the first month happened before the window's first count.
+    moves = window.tail(months)
+    change = float(window["remote"][-1] - window["remote"][0])
+    return max(0.0, (change - float(moves["hires_remote"].sum()) + float(moves["leavers_remote"].sum())) / months)
+
+
 # -- the path to a target ---------------------------------------------------------------
 
 

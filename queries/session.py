@@ -67,14 +67,18 @@ class PlanSession:
     def evaluate(self) -> Evaluation:
         """The active scenario worked out (cached until the next edit)."""
         if self._evaluation is None or self._evaluation.scenario is not self.scenario:
-            params = self.scenario.effective_parameters(self.base_params)
-            workforce, changes = apply_scenario(self.baseline, self.scenario, params)
-            reach = self._reach(workforce, params)
-            self._evaluation = Evaluation(
-                self.scenario, params, workforce, changes, site_costs(workforce, params),
-                outcome(workforce, params, changes, self.baseline_evaluation.outcome, _multiplier(reach)), reach,
-            )
+            self._evaluation = self.evaluate_scenario(self.scenario)
         return self._evaluation
+
+    def evaluate_scenario(self, scenario: Scenario) -> Evaluation:
+        """Any scenario on this baseline, e.g. the active one without its remote target."""
+        params = scenario.effective_parameters(self.base_params)
+        workforce, changes = apply_scenario(self.baseline, scenario, params)
+        reach = self._reach(workforce, params)
+        return Evaluation(
+            scenario, params, workforce, changes, site_costs(workforce, params),
+            outcome(workforce, params, changes, self.baseline_evaluation.outcome, _multiplier(reach)), reach,
+        )
 
     def _reach(self, workforce: Workforce, params: Parameters) -> pl.DataFrame | None:
         """Hiring reach from the sites still open in `workforce` (a closure shrinks it)."""

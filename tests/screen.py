@@ -44,3 +44,8 @@ async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]
     except WorkerFailed:
         pass
     await pilot.pause()
+
+
+def screen_words(app: App[object]) -> str:
+    """The screen with runs of spaces collapsed, for label-and-value checks at any width."""
+    return "\n".join(" ".join(line.split()) for line in screen_lines(app))

@@ -68,6 +68,21 @@ class TestSiteCosts:
         assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["X"])
 
 
+class TestHeadcount:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_overview(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+        """Mix on as-of, the target and plan, the monthly mix chart and the months."""
+        assert snap_compare(app_on(folder), terminal_size=size, run_before=loaded, press=["2"])
+
+    def test_sites_view(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """v: headcount per site, remote agents without a site on their own row."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["2", "v"])
+
+    def test_drilled_into_a_site(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """enter on KEN: its own mix and months; esc is offered to go back."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["2", "v", "down", "enter"])
+
+
 class TestShell:
     def test_help(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
         """? lists every key of the Site costs screen and the app."""

@@ -26,7 +26,8 @@ from queries.workforce import PlanData
 from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
 from tui.messages import ContractBroken, DataLoaded, LoadProgress
-from tui.screens.placeholder import HeadcountScreen, KpiScreen, ReachScreen
+from tui.screens.headcount import HeadcountScreen
+from tui.screens.placeholder import KpiScreen, ReachScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.site_costs import SiteCostsScreen
 

@@ -19,12 +19,6 @@ class _NotYet(PlanScreen):
                           "Press 1 for Site costs, ? for every key."), classes="not-yet")
 
 
-class HeadcountScreen(_NotYet):
-    SCREEN_TITLE = "Headcount"
-    WILL_SHOW = ("It will show remote, hybrid and onsite headcount over time, the remote share "
-                 "against the target, and the transition plan to reach it.")
-
-
 class ReachScreen(_NotYet):
     SCREEN_TITLE = "Hiring reach"
     WILL_SHOW = "It will show how much larger the hiring pool is when hiring remote, with a map of regions."
