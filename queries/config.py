@@ -113,8 +113,9 @@ class Parameters(_Section):
 
 
 class DuckDBSettings(_Section):
-    threads: int | None = Field(None, ge=1)
-    """DuckDB worker threads; unset lets DuckDB use every core."""
+    # DuckDB starts every thread asked for: a typo like 100000 would exhaust the machine.
+    threads: int | None = Field(None, ge=1, le=256)
+    """DuckDB worker threads (1 to 256); unset lets DuckDB use every core."""
     memory_limit: str | None = Field(None, pattern=r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
     """DuckDB memory limit such as "2GB"; unset lets DuckDB choose (80% of RAM)."""
 

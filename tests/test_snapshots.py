@@ -83,6 +83,17 @@ class TestHeadcount:
         assert snap_compare(app_on(folder), run_before=loaded, press=["2", "v", "down", "enter"])
 
 
+class TestReach:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_overview(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+        """Pools onsite vs remote, the multiplier, the map and the regions."""
+        assert snap_compare(app_on(folder), terminal_size=size, run_before=loaded, press=["3"])
+
+    def test_policy_dialog(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """p: the hiring policy with the configured values."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["3", "p"])
+
+
 class TestShell:
     def test_help(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
         """? lists every key of the Site costs screen and the app."""
@@ -90,7 +101,7 @@ class TestShell:
 
     def test_placeholder_screen(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
         """A screen that is not built yet says so and how to get back."""
-        assert snap_compare(app_on(folder), run_before=loaded, press=["3"])
+        assert snap_compare(app_on(folder), run_before=loaded, press=["4"])
 
     def test_quit_confirmation(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
         """q with unsaved edits asks first."""

@@ -27,7 +27,8 @@ from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
 from tui.messages import ContractBroken, DataLoaded, LoadProgress
 from tui.screens.headcount import HeadcountScreen
-from tui.screens.placeholder import KpiScreen, ReachScreen
+from tui.screens.placeholder import KpiScreen
+from tui.screens.reach import ReachScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.site_costs import SiteCostsScreen
 

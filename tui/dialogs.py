@@ -162,25 +162,24 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
 
 class FilterDialog(ModalScreen[tuple[str | None, str | None] | None]):
-    """Choose a state and a status to show; blank means all."""
+    """Choose one value of each of two columns to show; blank means all."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, states: list[str], statuses: list[str], state: str | None, status: str | None) -> None:
+    Choice = tuple[str, list[str], str | None]  # label, options, current value
+
+    def __init__(self, title: str, first: Choice, second: Choice) -> None:
         super().__init__(classes="dialog-screen")
-        self.states, self.statuses, self.state, self.status = states, statuses, state, status
+        self.title_text, self.choices = title, (first, second)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Label("Filter sites", classes="dialog-title")
-            with Horizontal(classes="form-row"):
-                yield Label("State", classes="form-label")
-                yield Select([(s, s) for s in self.states], value=self.state or Select.NULL,
-                             prompt="all states", id="state", classes="form-input", compact=True)
-            with Horizontal(classes="form-row"):
-                yield Label("Status", classes="form-label")
-                yield Select([(s, s) for s in self.statuses], value=self.status or Select.NULL,
-                             prompt="all statuses", id="status", classes="form-input", compact=True)
+            yield Label(Text(self.title_text), classes="dialog-title")
+            for i, (label, options, current) in enumerate(self.choices):
+                with Horizontal(classes="form-row"):
+                    yield Label(label, classes="form-label")
+                    yield Select([(o, o) for o in options], value=current or Select.NULL,
+                                 prompt="all", id=f"choice-{i}", classes="form-input", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply", compact=True)
                 yield Button("Clear", id="clear", compact=True)
@@ -193,6 +192,6 @@ class FilterDialog(ModalScreen[tuple[str | None, str | None] | None]):
         elif event.button.id == "clear":
             self.dismiss((None, None))
         else:
-            state = self.query_one("#state", Select).value
-            status = self.query_one("#status", Select).value
-            self.dismiss((None if state is Select.NULL else state, None if status is Select.NULL else status))
+            values = [self.query_one(f"#choice-{i}", Select).value for i in range(2)]
+            first, second = (None if v is Select.NULL else str(v) for v in values)
+            self.dismiss((first, second))

@@ -24,12 +24,13 @@ class ModelField(Validator):
         annotation = info.annotation
         if get_origin(annotation) in (Union, types.UnionType):  # float | None: check the float
             annotation = next(a for a in get_args(annotation) if a is not type(None))
+        self.is_list = get_origin(annotation) is list  # typed as "WA, ID" or "-8, -7"
         self._adapter: TypeAdapter[Any] = TypeAdapter(
             Annotated[annotation, *info.metadata] if info.metadata else annotation
         )
 
     def validate(self, value: str) -> ValidationResult:
-        if not value.strip():
+        if not value.strip() and not self.is_list:
             return self.success() if self.optional else self.failure("required")
         try:
             self.parse(value)
@@ -39,5 +40,7 @@ class ModelField(Validator):
 
     def parse(self, value: str) -> Any:
         """The value as the model holds it; None for an empty optional field."""
+        if self.is_list:
+            return self._adapter.validate_python([part.strip() for part in value.split(",") if part.strip()])
         text = value.strip().replace(",", "").removeprefix("$")
         return None if not text else self._adapter.validate_python(text)

@@ -19,11 +19,6 @@ class _NotYet(PlanScreen):
                           "Press 1 for Site costs, ? for every key."), classes="not-yet")
 
 
-class ReachScreen(_NotYet):
-    SCREEN_TITLE = "Hiring reach"
-    WILL_SHOW = "It will show how much larger the hiring pool is when hiring remote, with a map of regions."
-
-
 class KpiScreen(_NotYet):
     SCREEN_TITLE = "KPIs"
     WILL_SHOW = ("It will compare remote, onsite and hybrid agents on FCR, CSAT, AHT and more, "

@@ -245,7 +245,9 @@ class SiteCostsScreen(PlanScreen):
                 self.state_filter, self.status_filter = choice
                 self.show()
 
-        self.app.push_screen(FilterDialog(states, ["open", "closing"], self.state_filter, self.status_filter), apply)
+        self.app.push_screen(FilterDialog(
+            "Filter sites", ("State", states, self.state_filter), ("Status", ["open", "closing"], self.status_filter),
+        ), apply)
 
     def action_chart(self) -> None:
         self.chart_metric = (self.chart_metric + 1) % len(CHART_METRICS)

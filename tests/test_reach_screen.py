@@ -1,0 +1,74 @@
+"""The Hiring reach screen through Pilot: the pools, a policy edit, a closure's effect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from queries.config import load_settings
+from tests.screen import loaded, screen_words
+from tui.app import WfplanApp
+from tui.widgets.region_map import MapPoint, draw_map, place
+
+SIZES = [(80, 24), (160, 48)]
+
+
+def make_app(folder: Path) -> WfplanApp:
+    return WfplanApp(settings=load_settings(), folder=folder)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_pools_and_a_policy_edit(small_folder: Path, size: tuple[int, int]) -> None:
+    """Onsite: R1, R2, R3 near the three sites = 2,600 + 6,500 + 8,700 = 17,800 CSRs.
+    Remote, all states: + Denver's 25,000 = 42,800; multiplier 42,800 / 17,800 = 2.4x.
+    Policy "WA" only: remote = R1 = 2,600; multiplier 2,600 / 17,800 = 0.1x."""
+    app = make_app(small_folder)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.press("3")
+        words = screen_words(app)
+        assert "Regions 3 4 2.4x" in words
+        assert "Experienced CSRs 17,800 42,800" in words
+        await pilot.press("p")
+        app.screen.query_one("#field-allowed_states", Input).value = "WA"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.scenario.parameters.hiring.allowed_states == ["WA"]
+        words = screen_words(app)
+        assert "Experienced CSRs 17,800 2,600" in words and "0.1x" in words
+        assert "states WA" in words
+
+
+async def test_a_bad_policy_value_is_refused(small_folder: Path) -> None:
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("3", "p")
+        app.screen.query_one("#field-utc_offsets", Input).value = "-8, pacific"
+        await pilot.pause()
+        assert "must be a number (got 'pacific')" in screen_words(app)
+        await pilot.press("enter")
+        assert app.session.scenario.parameters.hiring.utc_offsets is None
+
+
+async def test_closing_a_site_shrinks_onsite_reach(small_folder: Path) -> None:
+    """Closing KEN removes R1 (2,600) from onsite reach: 15,200; 42,800 / 15,200 = 2.8x."""
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter", "3")
+        await pilot.pause()
+        words = screen_words(app)
+        assert "Experienced CSRs 15,200 42,800" in words and "2.8x" in words
+
+
+def test_map_places_points_and_keeps_the_most_important() -> None:
+    # The corners of the box land in the corners of the map.
+    assert place(MapPoint(49.5, -125.0, "none"), 10, 5) == (0, 0)
+    assert place(MapPoint(24.5, -66.5, "none"), 10, 5) == (9, 4)
+    assert place(MapPoint(61.2, -149.9, "none"), 10, 5) is None  # Anchorage
+    text = draw_map([MapPoint(49.5, -125.0, "remote"), MapPoint(49.5, -125.0, "site"),
+                     MapPoint(24.5, -66.5, "none")], 3, 2, {})
+    assert text.plain == "▲  \n  ·"
