@@ -18,7 +18,7 @@ import os
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -120,6 +120,11 @@ class DuckDBSettings(_Section):
     """DuckDB memory limit such as "2GB"; unset lets DuckDB choose (80% of RAM)."""
 
 
+class KpiSettings(_Section):
+    primary: Literal["fcr", "csat", "aht_seconds", "qa", "adherence", "fraud_per_100k_contacts"] = "fcr"
+    """The KPI shown first and charted: judge remote work on resolution, not only speed."""
+
+
 PARAMETER_SECTIONS = tuple(Parameters.model_fields)
 
 
@@ -138,6 +143,7 @@ class Settings(BaseSettings):
     scenarios_folder: Path | None = None
     """Where scenario files are saved; unset uses the user data folder."""
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
+    kpi: KpiSettings = Field(default_factory=KpiSettings)
 
     remote: RemoteParams = Field(default_factory=RemoteParams)
     labor: LaborParams = Field(default_factory=LaborParams)
@@ -297,6 +303,8 @@ def rule_text(error: dict[str, Any]) -> str:
             return f"must look like 2GB or 512MB{got}"
         case "date_parsing" | "date_from_datetime_parsing" | "date_type" | "date_from_datetime_inexact":
             return f"must be a date like 2026-12-31{got}"
+        case "literal_error":
+            return f"must be one of {ctx.get('expected', '')}{got}"
         case "list_type":
             return f"must be a list{got}"
         case "model_type" | "dict_type":

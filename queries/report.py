@@ -11,10 +11,12 @@ from typing import Any
 
 from queries.engine import Engine
 from queries.headcount import headcount_section, monthly_trend
+from queries.kpi import kpi_section, load_kpi_inputs
 from queries.model import delta, site_totals
 from queries.period import Period
 from queries.reach import reach_section
 from queries.session import Evaluation, PlanSession
+from queries.staffing import load_forecast, staffing_section
 from queries.workforce import PlanData
 
 
@@ -27,10 +29,13 @@ def build_report(engine: Engine, period: Period, session: PlanSession, data: Pla
         "site_costs": site_costs_section(baseline),
         "headcount": headcount_section(data.workforce, monthly_trend(data.monthly)),
     }
+    report["kpi"] = kpi_section(load_kpi_inputs(engine, period), session.base_params.privacy.min_group_agents)
     if baseline.reach is not None:
         report["reach"] = reach_section(baseline.reach)
     if not session.scenario.is_empty or session.scenario_path is not None:
         report["scenario"] = scenario_section(session)
+    if engine.has("forecast"):
+        report["staffing"] = staffing_section(load_forecast(engine), session.base_params)
     return report
 
 

@@ -130,3 +130,16 @@ def test_report_headcount_and_reach_sections(small_folder: Path, capsys: pytest.
     assert report["reach"]["remote"]["experienced_pool"] == 42_800
     assert report["reach"]["reach_multiplier"] == pytest.approx(42_800 / 17_800)
     assert sorted(report["reach"]) == ["onsite", "reach_multiplier", "regions", "remote"]
+
+
+def test_report_kpi_section_suppresses_small_groups(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One agent with KPI rows per mode (A1 onsite, A6 remote): both below the floor of 5."""
+    assert main(["report", "--data", str(small_folder)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert "staffing" not in report  # the small folder has no forecast
+    kpi = report["kpi"]
+    assert [(g["work_mode"], g["suppressed"], g["agents"], g["fcr"]) for g in kpi["groups"]] == [
+        ("onsite", True, None, None), ("remote", True, None, None),
+    ]
+    assert all(c["difference"] is None and c["ci_low"] is None for c in kpi["comparisons"])
+    assert {(c["group"], c["versus"]) for c in kpi["comparisons"]} == {("remote", "onsite"), ("hybrid", "onsite")}

@@ -1,0 +1,451 @@
+"""KPIs, attrition, suppression and mode comparisons, against hand arithmetic and scipy.
+
+The hand folder, period 2026-03-01..2026-03-31 (31 days), tenure at 2026-03-31:
+  A1 onsite KEN, hired 2020-01-01 (> 24 months)
+  A2 onsite KEN to 2026-03-15, then remote from 2026-03-16; hired 2025-06-01 (6-24 months)
+  A3 remote, hired 2026-01-10, leaves on 2026-03-31, the period's last day (< 6 months)
+  A4 onsite BOI, hired 2024-01-01, leaves on 2026-03-10 (> 24 months)
+  A5 remote from 2026-03-05 only, hired 2025-10-01 (< 6 months: the 6-month anniversary
+     is 2026-04-01); its KPI row of 2026-03-03 has no assignment and is left out
+  A6 hybrid KEN, hired 2026-03-20; its one KPI row has zero in every denominator
+  A7 onsite KEN, left on 2026-02-15, before the period
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from queries.check import open_folder
+from queries.kpi import (
+    COMPARED_KPIS,
+    KPIS,
+    SPLITS,
+    TENURE_BANDS,
+    KpiInputs,
+    compare,
+    kpi_groups,
+    kpi_section,
+    load_kpi_inputs,
+    t_quantile,
+    welch_interval,
+)
+from queries.period import Period
+
+D = dt.date
+MARCH = Period(as_of=D(2026, 3, 31), start=D(2026, 3, 1), end=D(2026, 3, 31))
+KPI_COLUMNS = (
+    "contacts", "handle_seconds", "fcr_eligible", "fcr_resolved", "csat_responses", "csat_points",
+    "qa_evaluations", "qa_points", "scheduled_minutes", "adherent_minutes", "fraud_incidents",
+)
+
+
+# -- a folder builder (the shape of tests/folders.py, with only what KPIs need) ----------------
+
+
+def write_kpi_folder(
+    folder: Path,
+    agents: list[tuple[str, dt.date, dt.date | None]],
+    assignments: list[tuple[str, dt.date, dt.date | None, str, str | None]],
+    kpi: list[tuple[Any, ...]],
+) -> Path:
+    """agents: (id, hire, term); assignments: (id, start, end, mode, site);
+    kpi: (date, id, *KPI_COLUMNS)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = {
+        "sites": pl.DataFrame({
+            "site_id": ["KEN", "BOI"], "name": ["Kennewick", "Boise"], "city": ["Kennewick", "Boise"],
+            "state": ["WA", "ID"], "lat": [46.2, 43.6], "lon": [-119.1, -116.2],
+            "opened": [D(2005, 6, 1), D(2015, 3, 1)], "status": ["open", "open"], "seats": [10, 8],
+            "sqft": [None, None], "lease_annual": [1.0, 1.0], "opex_annual": [1.0, 1.0],
+            "lease_end": [None, None], "lease_break_fee": [None, None],
+        }, schema_overrides={"sqft": pl.Int64, "lease_end": pl.Date, "lease_break_fee": pl.Float64}),
+        "agents": pl.DataFrame(
+            [(a, hire, term, None, 20.0, 1.0) for a, hire, term in agents], orient="row",
+            schema={"agent_id": pl.Utf8, "hire_date": pl.Date, "term_date": pl.Date,
+                    "home_region": pl.Utf8, "hourly_wage": pl.Float64, "fte": pl.Float64},
+        ),
+        "assignments": pl.DataFrame(
+            [(*row, None) for row in assignments], orient="row",
+            schema={"agent_id": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date,
+                    "work_mode": pl.Utf8, "site_id": pl.Utf8, "onsite_days_per_week": pl.Float64},
+        ),
+        "kpi_daily": pl.DataFrame(
+            kpi, orient="row",
+            schema={"date": pl.Date, "agent_id": pl.Utf8}
+            | {c: pl.Float64 if c.endswith(("seconds", "points", "minutes")) else pl.Int64 for c in KPI_COLUMNS},
+        ),
+        "regions": pl.DataFrame({
+            "region_id": ["R1"], "name": ["Tri-Cities"], "state": ["WA"], "lat": [46.2], "lon": [-119.1],
+            "population": [300_000], "labor_force": [150_000], "unemployment_rate": [0.05],
+            "csr_employment": [2_600], "csr_median_hourly_wage": [19.5], "broadband_share": [0.9],
+            "utc_offset_hours": [-8.0],
+        }),
+    }
+    for name, frame in frames.items():
+        frame.write_parquet(folder / f"{name}.parquet")
+    return folder
+
+
+def hand_folder(folder: Path) -> Path:
+    agents = [
+        ("A1", D(2020, 1, 1), None), ("A2", D(2025, 6, 1), None), ("A3", D(2026, 1, 10), D(2026, 3, 31)),
+        ("A4", D(2024, 1, 1), D(2026, 3, 10)), ("A5", D(2025, 10, 1), None), ("A6", D(2026, 3, 20), None),
+        ("A7", D(2023, 1, 1), D(2026, 2, 15)),
+    ]
+    assignments = [
+        ("A1", D(2020, 1, 1), None, "onsite", "KEN"),
+        ("A2", D(2025, 6, 1), D(2026, 3, 15), "onsite", "KEN"),
+        ("A2", D(2026, 3, 16), None, "remote", None),
+        ("A3", D(2026, 1, 10), None, "remote", None),
+        ("A4", D(2024, 1, 1), None, "onsite", "BOI"),
+        ("A5", D(2026, 3, 5), None, "remote", None),
+        ("A6", D(2026, 3, 20), None, "hybrid", "KEN"),
+        ("A7", D(2023, 1, 1), D(2026, 2, 15), "onsite", "KEN"),
+    ]
+    kpi = [
+        # date, agent, contacts, handle, fcr eligible, resolved, csat responses, points,
+        # qa evaluations, points, scheduled, adherent, fraud
+        (D(2026, 2, 28), "A1", 5, 1000.0, 4, 4, 1, 5.0, 0, 0.0, 480.0, 480.0, 0),  # before March
+        (D(2026, 3, 2), "A1", 10, 3000.0, 8, 6, 2, 9.0, 1, 80.0, 480.0, 456.0, 0),
+        (D(2026, 4, 1), "A1", 100, 9999.0, 0, 0, 0, 0.0, 0, 0.0, 480.0, 0.0, 9),  # after March
+        (D(2026, 3, 10), "A2", 20, 5000.0, 10, 7, 4, 18.0, 0, 0.0, 480.0, 432.0, 1),  # onsite
+        (D(2026, 3, 20), "A2", 30, 7200.0, 20, 15, 5, 22.0, 2, 170.0, 480.0, 470.0, 0),  # remote
+        (D(2026, 3, 31), "A3", 10, 2000.0, 10, 9, 1, 5.0, 1, 95.0, 480.0, 480.0, 0),
+        (D(2026, 3, 5), "A4", 0, 0.0, 0, 0, 0, 0.0, 0, 0.0, 240.0, 200.0, 0),
+        (D(2026, 3, 3), "A5", 999, 99999.0, 0, 0, 0, 0.0, 0, 0.0, 480.0, 0.0, 5),  # no assignment
+        (D(2026, 3, 6), "A5", 40, 8000.0, 30, 20, 3, 12.0, 1, 60.0, 480.0, 420.0, 2),
+        (D(2026, 3, 25), "A6", 0, 0.0, 0, 0, 0, 0.0, 0, 0.0, 0.0, 0.0, 0),
+    ]
+    return write_kpi_folder(folder, agents, assignments, kpi)
+
+
+def load(folder: Path, period: Period) -> KpiInputs:
+    engine, result = open_folder(folder)
+    assert result.ok, [p.as_dict() for p in result.problems]
+    return load_kpi_inputs(engine, period)
+
+
+@pytest.fixture
+def march(tmp_path: Path) -> KpiInputs:
+    return load(hand_folder(tmp_path / "data"), MARCH)
+
+
+def by_key(groups: pl.DataFrame, *keys: str) -> dict[Any, dict[str, Any]]:
+    return {tuple(row[k] for k in keys) if len(keys) > 1 else row[keys[0]]: row for row in groups.to_dicts()}
+
+
+# -- every KPI and attrition by hand -----------------------------------------------------------
+
+
+def test_every_kpi_and_attrition_by_hand(march: KpiInputs) -> None:
+    groups = by_key(kpi_groups(march.agent_sums, march.attrition, [], min_agents=1), "work_mode")
+    assert list(groups) == ["onsite", "hybrid", "remote"]
+
+    # Onsite rows: A1 on 03-02, A2 on 03-10 (before its move), A4 on 03-05.
+    onsite = groups["onsite"]
+    assert (onsite["agents"], onsite["contacts"]) == (3, 10 + 20 + 0)
+    assert onsite["aht_seconds"] == pytest.approx((3000 + 5000) / 30)  # 266.67
+    assert onsite["fcr"] == pytest.approx((6 + 7) / (8 + 10))
+    assert onsite["csat"] == pytest.approx((9 + 18) / (2 + 4))  # 4.5
+    assert onsite["qa"] == pytest.approx(80 / 1)
+    assert onsite["adherence"] == pytest.approx((456 + 432 + 200) / (480 + 480 + 240))
+    assert onsite["fraud_per_100k_contacts"] == pytest.approx(1 / 30 * 100_000)
+    # Onsite agent-days in March: A1 31 + A2 15 (03-01..03-15) + A4 10 (03-01..03-10) = 56;
+    # A7 left in February. Leavers: A4. Attrition = 1 / (56 / 31) x 365 / 31 = 365 / 56.
+    assert onsite["attrition_annualized"] == pytest.approx(1 / (56 / 31) * 365 / 31)
+
+    # Remote rows: A2 on 03-20 (after its move), A3 on 03-31, A5 on 03-06.
+    remote = groups["remote"]
+    assert (remote["agents"], remote["contacts"]) == (3, 30 + 10 + 40)
+    assert remote["aht_seconds"] == pytest.approx((7200 + 2000 + 8000) / 80)  # 215
+    assert remote["fcr"] == pytest.approx((15 + 9 + 20) / (20 + 10 + 30))
+    assert remote["csat"] == pytest.approx((22 + 5 + 12) / (5 + 1 + 3))
+    assert remote["qa"] == pytest.approx((170 + 95 + 60) / (2 + 1 + 1))  # 81.25
+    assert remote["adherence"] == pytest.approx((470 + 480 + 420) / (480 + 480 + 480))
+    assert remote["fraud_per_100k_contacts"] == pytest.approx(2 / 80 * 100_000)  # 2,500
+    # Remote agent-days: A2 16 (03-16..03-31) + A3 31 (its last day counts) + A5 27
+    # (03-05..03-31) = 74. Leavers: A3, on the period's last day.
+    assert remote["attrition_annualized"] == pytest.approx(1 / (74 / 31) * 365 / 31)
+
+    # Hybrid: A6's one row has every denominator 0; 12 agent-days (03-20..03-31), no leaver.
+    hybrid = groups["hybrid"]
+    assert (hybrid["agents"], hybrid["contacts"], hybrid["attrition_annualized"]) == (1, 0, 0.0)
+    assert all(hybrid[kpi] is None for kpi in KPIS)
+    assert not any(row["suppressed"] for row in groups.values())
+
+
+def test_splits_by_site_and_tenure_band(march: KpiInputs) -> None:
+    sites = by_key(kpi_groups(march.agent_sums, march.attrition, ["site_id"], 1), "work_mode", "site_id")
+    assert list(sites) == [("onsite", "BOI"), ("onsite", "KEN"), ("hybrid", "KEN"), ("remote", None)]
+    # BOI: A4 alone, no contacts (AHT n/a); 10 agent-days and one leaver: 365 x 1 / 10.
+    assert sites[("onsite", "BOI")]["aht_seconds"] is None
+    assert sites[("onsite", "BOI")]["attrition_annualized"] == pytest.approx(36.5)
+    # KEN: A1 and A2, 31 + 15 agent-days, no leaver.
+    assert (sites[("onsite", "KEN")]["agents"], sites[("onsite", "KEN")]["attrition_annualized"]) == (2, 0.0)
+
+    bands = by_key(kpi_groups(march.agent_sums, march.attrition, ["tenure_band"], 1), "work_mode", "tenure_band")
+    # Onsite > 24 months: A1 and A4 (10 contacts), 31 + 10 agent-days, A4 leaves.
+    assert (bands[("onsite", "> 24 months")]["contacts"], bands[("onsite", "6-24 months")]["contacts"]) == (10, 20)
+    assert bands[("onsite", "> 24 months")]["attrition_annualized"] == pytest.approx(365 / 41)
+    # Remote < 6 months: A3 and A5 (hired 2025-10-01, one day short of 6 months), 31 + 27
+    # agent-days, A3 leaves.
+    assert bands[("remote", "< 6 months")]["agents"] == 2
+    assert bands[("remote", "< 6 months")]["attrition_annualized"] == pytest.approx(365 / 58)
+
+
+def test_month_split_over_two_months(tmp_path: Path) -> None:
+    period = Period(as_of=D(2026, 3, 31), start=D(2026, 2, 1), end=D(2026, 3, 31))  # 59 days
+    inputs = load(hand_folder(tmp_path / "data"), period)
+    months = by_key(kpi_groups(inputs.agent_sums, inputs.attrition, ["month"], 1), "work_mode", "month")
+    # February onsite: A1's row of 02-28 only; agent-days A1 28 + A2 28 + A4 28 + A7 15
+    # (02-01..02-15) = 99 with A7 leaving: 365 x 1 / 99.
+    february = months[("onsite", D(2026, 2, 1))]
+    assert (february["agents"], february["contacts"]) == (1, 5)
+    assert february["attrition_annualized"] == pytest.approx(365 / 99)
+    # Whole period onsite: 99 + 56 = 155 agent-days over 59 days, leavers A7 and A4:
+    # 2 / (155 / 59) x 365 / 59.
+    whole = by_key(kpi_groups(inputs.agent_sums, inputs.attrition, [], 1), "work_mode")
+    assert whole["onsite"]["attrition_annualized"] == pytest.approx(2 / (155 / 59) * 365 / 59)
+    # Remote in February: A3's 28 days and no leaver; A5 had no assignment yet.
+    assert inputs.attrition.filter(
+        (pl.col("work_mode") == "remote") & (pl.col("month") == D(2026, 2, 1))
+    )["agent_days"].sum() == 28
+
+
+def test_kpi_row_on_a_day_without_assignment_is_left_out(march: KpiInputs) -> None:
+    # A5's row of 03-03 (999 contacts) precedes its first assignment (03-05).
+    a5 = march.agent_sums.filter(pl.col("agent_id") == "A5")
+    assert a5.select("work_mode", "contacts", "days").rows() == [("remote", 40, 1)]
+    assert march.agent_sums["work_mode"].null_count() == 0
+    assert march.agent_sums["contacts"].sum() == 30 + 80 + 0
+
+
+def test_tenure_bands_at_calendar_month_anniversaries(tmp_path: Path) -> None:
+    end = D(2026, 2, 28)
+    hires = {
+        "B1": D(2025, 9, 1),  # 6 months on 2026-03-01, after the end: < 6 months
+        "B2": D(2025, 8, 31),  # + 6 months clamps to 2026-02-28 = end: 6-24 months
+        "B3": D(2024, 2, 28),  # 24 months on the end itself: still 6-24 months
+        "B4": D(2024, 2, 29),  # + 24 months clamps to 2026-02-28: 6-24 months
+        "B5": D(2024, 2, 27),  # 24 months the day before the end: > 24 months
+    }
+    folder = write_kpi_folder(
+        tmp_path / "data",
+        [(a, hire, None) for a, hire in hires.items()],
+        [(a, hire, None, "onsite", "KEN") for a, hire in hires.items()],
+        [(D(2026, 2, 10), a, 1, 1.0, 0, 0, 0, 0.0, 0, 0.0, 1.0, 1.0, 0) for a in hires],
+    )
+    inputs = load(folder, Period(as_of=end, start=D(2026, 2, 1), end=end))
+    assert dict(inputs.agent_sums.select("agent_id", "tenure_band").rows()) == {
+        "B1": "< 6 months", "B2": "6-24 months", "B3": "6-24 months", "B4": "6-24 months", "B5": "> 24 months",
+    }
+    # attrition_inputs bands the same way: every agent is employed all 28 days of February.
+    days = dict(inputs.attrition.group_by("tenure_band").agg(pl.col("agent_days").sum()).rows())
+    assert days == {"< 6 months": 28, "6-24 months": 3 * 28, "> 24 months": 28}
+
+
+def test_a_period_without_kpi_rows_gives_typed_frames_and_no_groups(tmp_path: Path) -> None:
+    inputs = load(hand_folder(tmp_path / "data"), Period(D(2030, 1, 31), D(2030, 1, 1), D(2030, 1, 31)))
+    assert inputs.agent_sums.is_empty()
+    assert inputs.agent_sums.schema["contacts"] == pl.Int64 and inputs.agent_sums.schema["month"] == pl.Date
+    # A1, A2, A5 and A6 are still employed in 2030 (no term_date): 31 agent-days each.
+    assert inputs.attrition["agent_days"].sum() == 4 * 31
+    section = kpi_section(inputs, min_agents=5)
+    assert section["groups"] == []
+    assert all(c["difference"] is None for c in section["comparisons"])
+
+
+# -- pure frames for the model ----------------------------------------------------------------
+
+
+def agent_sums(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """kpi_agent_sums rows: unspecified KPI sums are 0, keys default to onsite KEN, March."""
+    defaults = {"work_mode": "onsite", "site_id": "KEN", "month": D(2026, 3, 1), "tenure_band": "> 24 months",
+                "days": 1} | {c: 0 for c in KPI_COLUMNS}
+    frame = pl.DataFrame([defaults | row for row in rows])
+    return frame.select("agent_id", "work_mode", "site_id", "month", "tenure_band", *KPI_COLUMNS, "days").cast({
+        "site_id": pl.Utf8, "handle_seconds": pl.Float64, "csat_points": pl.Float64, "qa_points": pl.Float64,
+        "scheduled_minutes": pl.Float64, "adherent_minutes": pl.Float64,
+    })
+
+
+NO_ATTRITION = pl.DataFrame(schema={
+    "work_mode": pl.Utf8, "site_id": pl.Utf8, "tenure_band": pl.Utf8, "month": pl.Date,
+    "agent_days": pl.Int64, "leavers": pl.Int64,
+})
+
+
+def fcr_agents(mode: str, prefix: str, values: list[tuple[int, int]], band: str = "> 24 months") -> list[dict]:
+    return [
+        {"agent_id": f"{prefix}{i}", "work_mode": mode, "tenure_band": band, "fcr_resolved": r, "fcr_eligible": e,
+         "contacts": e}
+        for i, (r, e) in enumerate(values)
+    ]
+
+
+def test_zero_denominator_is_none_not_zero() -> None:
+    sums = agent_sums([{"agent_id": "H1", "work_mode": "hybrid", "contacts": 0, "fraud_incidents": 0}])
+    row = kpi_groups(sums, NO_ATTRITION, [], min_agents=1).row(0, named=True)
+    # 0 contacts: AHT and fraud per 100k are n/a, not 0; no agent-days: attrition n/a.
+    assert row["aht_seconds"] is None and row["fraud_per_100k_contacts"] is None
+    assert row["attrition_annualized"] is None
+    assert row["contacts"] == 0 and row["suppressed"] is False
+
+
+def test_welch_interval_matches_scipy() -> None:
+    remote = [(8, 10), (7, 10), (9, 12), (15, 20), (6, 10), (12, 14)]
+    onsite = [(5, 10), (6, 10), (10, 16), (7, 12), (9, 10), (4, 8), (11, 20)]
+    sums = agent_sums(
+        fcr_agents("remote", "R", remote) + fcr_agents("onsite", "O", onsite)
+        # An onsite agent with no FCR-eligible contact has no FCR: left out of the test.
+        + [{"agent_id": "O9", "work_mode": "onsite", "contacts": 5}]
+    )
+    [fcr] = compare(sums, "remote", "onsite", ["fcr"], min_agents=5)
+    a = np.array([r / e for r, e in remote])
+    b = np.array([r / e for r, e in onsite])
+    scipy_ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    # The textbook interval (around the per-agent mean difference) is scipy's exactly.
+    assert welch_interval(a, b) == pytest.approx((scipy_ci.low, scipy_ci.high), rel=1e-12)
+    # The same half-width by Welch's formulas with scipy's t quantile.
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = stats.t.ppf(0.975, df) * np.sqrt(va + vb)
+    assert (scipy_ci.high - scipy_ci.low) / 2 == pytest.approx(half, rel=1e-12)
+    # The shown difference is of the group-level KPIs, 57/76 - 52/86, and the interval is
+    # centred on it with Welch's half-width, so it always contains what the screen shows.
+    difference = 57 / 76 - 52 / 86
+    assert fcr.difference == pytest.approx(difference)
+    assert (fcr.ci_low, fcr.ci_high) == pytest.approx((difference - half, difference + half), rel=1e-12)
+    assert fcr.significant == (difference - half > 0 or difference + half < 0)
+
+
+def test_welch_interval_needs_two_values_and_some_spread() -> None:
+    assert welch_interval(np.array([0.5]), np.array([0.1, 0.2])) is None
+    assert welch_interval(np.array([0.5, 0.5]), np.array([0.2, 0.2])) is None
+
+
+@pytest.mark.parametrize("df", [1, 1.5, 2.7, 4, 9.3, 30, 117.5, 1_000, 40_000])
+@pytest.mark.parametrize("p", [0.6, 0.9, 0.95, 0.975, 0.995, 0.025])
+def test_t_quantile_matches_scipy(p: float, df: float) -> None:
+    assert t_quantile(p, df) == pytest.approx(stats.t.ppf(p, df), rel=1e-12)
+
+
+def test_tenure_adjustment_can_reverse_the_sign() -> None:
+    # Remote is mostly senior, onsite mostly junior; within each band remote is worse.
+    sums = agent_sums(
+        fcr_agents("remote", "RS", [(80, 100)] * 8, "> 24 months")
+        + fcr_agents("remote", "RJ", [(60, 100)] * 2, "< 6 months")
+        + fcr_agents("remote", "RM", [(100, 100)], "6-24 months")  # no onsite agent: band skipped
+        + fcr_agents("onsite", "OS", [(85, 100)] * 2, "> 24 months")
+        + fcr_agents("onsite", "OJ", [(65, 100)] * 8, "< 6 months")
+    )
+    [fcr] = compare(sums, "remote", "onsite", ["fcr"], min_agents=5)
+    # Raw: remote (640 + 120 + 100) / 1100 = 0.7818, onsite (170 + 520) / 1000 = 0.69.
+    assert fcr.difference == pytest.approx(860 / 1100 - 0.69)
+    # Bands: > 24 months 0.80 - 0.85 = -0.05 and < 6 months 0.60 - 0.65 = -0.05, each with
+    # weight min(8, 2) = min(2, 8) = 2: -0.05.
+    assert fcr.tenure_adjusted_difference == pytest.approx(-0.05)
+    assert fcr.explained_by_tenure == pytest.approx(860 / 1100 - 0.69 + 0.05)
+    [unadjusted] = compare(sums, "remote", "onsite", ["fcr"], tenure_adjusted=False, min_agents=5)
+    assert unadjusted.tenure_adjusted_difference is None
+
+
+# -- privacy floor ----------------------------------------------------------------------------
+
+
+def test_four_agent_group_is_suppressed_with_min_five() -> None:
+    sums = agent_sums(
+        fcr_agents("onsite", "O", [(7, 10), (6, 10), (8, 10), (5, 10), (9, 10), (6, 10)])
+        + fcr_agents("remote", "R", [(7, 10), (8, 10), (9, 10), (6, 10)])
+    )
+    groups = by_key(kpi_groups(sums, NO_ATTRITION, [], min_agents=5), "work_mode")
+    remote = groups["remote"]
+    assert remote["suppressed"] is True
+    assert all(remote[c] is None for c in ["agents", "contacts", *KPIS, "attrition_annualized"])
+    assert groups["onsite"]["suppressed"] is False and groups["onsite"]["agents"] == 6
+    # Its comparisons show nothing, and say why.
+    comparisons = compare(sums, "remote", "onsite", COMPARED_KPIS, min_agents=5)
+    assert all(c.difference is None and c.ci_low is None and c.significant is None for c in comparisons)
+    assert all("remote" in c.reason and "< 5" in c.reason for c in comparisons)
+
+
+def test_a_cell_recoverable_by_subtraction_is_suppressed_too() -> None:
+    # Onsite: 7 agents at KEN, 5 at BOI, 3 at TUL; the mode total (15) is shown. TUL alone
+    # suppressed would be total minus KEN minus BOI, so BOI, the next smallest, goes too.
+    sums = agent_sums(
+        [{"agent_id": f"K{i}", "site_id": "KEN", "contacts": 10} for i in range(7)]
+        + [{"agent_id": f"B{i}", "site_id": "BOI", "contacts": 10} for i in range(5)]
+        + [{"agent_id": f"T{i}", "site_id": "TUL", "contacts": 10} for i in range(3)]
+    )
+    sites = by_key(kpi_groups(sums, NO_ATTRITION, ["site_id"], min_agents=5), "site_id")
+    assert {site: row["suppressed"] for site, row in sites.items()} == {"BOI": True, "KEN": False, "TUL": True}
+    assert sites["BOI"]["contacts"] is None and sites["KEN"]["contacts"] == 70
+    assert kpi_groups(sums, NO_ATTRITION, [], min_agents=5)["suppressed"].to_list() == [False]
+
+
+ROWS = st.lists(
+    st.fixed_dictionaries({
+        "agent_id": st.sampled_from([f"A{i}" for i in range(25)]),
+        "work_mode": st.sampled_from(["onsite", "hybrid", "remote"]),
+        "site_id": st.sampled_from(["KEN", "BOI", "TUL", None]),
+        "tenure_band": st.sampled_from(TENURE_BANDS),
+        "month": st.sampled_from([D(2026, 2, 1), D(2026, 3, 1)]),
+        "contacts": st.integers(0, 50),
+    }),
+    min_size=1, max_size=80,
+)
+BYS = [list(c) for n in range(len(SPLITS) + 1) for c in itertools.combinations(SPLITS, n)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ROWS, min_agents=st.integers(1, 6), by=st.sampled_from(BYS))
+def test_no_shown_group_is_under_the_floor_or_recoverable(rows: list[dict], min_agents: int, by: list[str]) -> None:
+    groups = kpi_groups(agent_sums(rows), NO_ATTRITION, by, min_agents)
+    shown = groups.filter(~pl.col("suppressed"))
+    assert (shown["agents"] >= min_agents).all()
+    # No line (cells adding up to a parent total) has one suppressed cell beside shown ones.
+    keys = ["work_mode", *by]
+    for split in by:
+        parent = [k for k in keys if k != split]
+        lines = groups.group_by(parent).agg(
+            hidden=pl.col("suppressed").sum(), shown=(~pl.col("suppressed")).sum()
+        )
+        assert lines.filter((pl.col("hidden") == 1) & (pl.col("shown") > 0)).is_empty()
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+def test_kpi_section_has_exactly_the_report_keys(march: KpiInputs) -> None:
+    section = kpi_section(march, min_agents=2)
+    assert set(section) == {"groups", "comparisons"}
+    assert [g["work_mode"] for g in section["groups"]] == ["onsite", "hybrid", "remote"]
+    assert list(section["groups"][0]) == [
+        "work_mode", "agents", "contacts", "aht_seconds", "fcr", "csat", "qa", "adherence",
+        "fraud_per_100k_contacts", "attrition_annualized", "suppressed",
+    ]
+    # Hybrid has one agent: suppressed, so hybrid vs onsite shows nothing.
+    assert section["groups"][1]["suppressed"] is True and section["groups"][1]["agents"] is None
+    comparisons = section["comparisons"]
+    assert [(c["group"], c["kpi"]) for c in comparisons] == [
+        (g, k) for g in ("remote", "hybrid") for k in COMPARED_KPIS
+    ]
+    assert list(comparisons[0]) == [
+        "kpi", "group", "versus", "difference", "ci_low", "ci_high", "significant", "tenure_adjusted_difference",
+    ]
+    # Remote vs onsite AHT: 215 - 266.67; CI from 3 per-agent values a side.
+    aht = comparisons[COMPARED_KPIS.index("aht_seconds")]
+    assert aht["difference"] == pytest.approx(215 - 8000 / 30)
+    assert all(c["difference"] is None for c in comparisons if c["group"] == "hybrid")
+    json.dumps(section, default=str)
