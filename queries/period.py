@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict
+
 from queries.engine import Engine
 
 DEFAULT_PERIOD_DAYS = 90
@@ -60,3 +62,13 @@ def resolve_period(
     if start > end:
         raise PeriodError(f"the period starts ({start}) after it ends ({end})")
     return Period(as_of=as_of, start=start, end=end)
+
+
+class PeriodChoice(BaseModel):
+    """A period typed by the planner: the fields' rules (a real date) for the dialog."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.date
+    end: dt.date
+    as_of: dt.date

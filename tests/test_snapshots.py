@@ -94,14 +94,42 @@ class TestReach:
         assert snap_compare(app_on(folder), run_before=loaded, press=["3", "p"])
 
 
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from queries.demo import generate_demo
+
+    return generate_demo(tmp_path_factory.mktemp("snapdemo") / "exports", agents=120, days=120, seed=3).folder
+
+
+async def kpis_loaded(pilot) -> None:  # type: ignore[no-untyped-def]
+    await loaded(pilot)
+    await pilot.press("4")
+    await loaded(pilot)
+
+
+class TestKpis:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_by_work_mode(self, snap_compare, demo: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+        """Groups by mode with FCR first, differences with 95% CIs, the FCR trend."""
+        assert snap_compare(app_on(demo), terminal_size=size, run_before=kpis_loaded)
+
+    def test_tenure_adjusted(self, snap_compare, demo: Path) -> None:  # type: ignore[no-untyped-def]
+        """a: differences within tenure bands and how much tenure explains."""
+        assert snap_compare(app_on(demo), run_before=kpis_loaded, press=["a"])
+
+    def test_split_by_tenure_band(self, snap_compare, demo: Path) -> None:  # type: ignore[no-untyped-def]
+        """b b: groups by mode and tenure band, small cells suppressed."""
+        assert snap_compare(app_on(demo), terminal_size=(100, 40), run_before=kpis_loaded, press=["b", "b"])
+
+    def test_suppressed(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """The small folder: every group below the privacy floor shows no values."""
+        assert snap_compare(app_on(folder), run_before=kpis_loaded)
+
+
 class TestShell:
     def test_help(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
         """? lists every key of the Site costs screen and the app."""
         assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["question_mark"])
-
-    def test_placeholder_screen(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
-        """A screen that is not built yet says so and how to get back."""
-        assert snap_compare(app_on(folder), run_before=loaded, press=["4"])
 
     def test_quit_confirmation(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
         """q with unsaved edits asks first."""

@@ -9,7 +9,7 @@ the one in flight and interrupts its query. Failures open a dialog, never a trac
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -19,15 +19,16 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from queries.config import Settings
 from queries.engine import Engine, QueryCancelled, QueryError
+from queries.kpi import KpiInputs
 from queries.period import Period
 from queries.scenario import Scenario, ScenarioError
 from queries.session import PlanSession
 from queries.workforce import PlanData
 from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
-from tui.messages import ContractBroken, DataLoaded, LoadProgress
+from tui.messages import ContractBroken, DataLoaded, KpisLoaded, LoadProgress
 from tui.screens.headcount import HeadcountScreen
-from tui.screens.placeholder import KpiScreen
+from tui.screens.kpis import KpiScreen
 from tui.screens.reach import ReachScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.site_costs import SiteCostsScreen
@@ -57,6 +58,8 @@ class WfplanApp(App[None]):
 
     revision: reactive[int] = reactive(0)
     """Bumped whenever the data or the scenario changes; screens watch it."""
+    kpi_revision: reactive[int] = reactive(0)
+    """Bumped when the KPI inputs for the period arrive (or start loading)."""
     status: reactive[str] = reactive("starting…")
     """What the loader is doing, shown while nothing else is."""
 
@@ -69,7 +72,12 @@ class WfplanApp(App[None]):
         self.period: Period | None = None
         self.data: PlanData | None = None
         self.session: PlanSession | None = None
+        self.kpi_inputs: KpiInputs | None = None
         self._loading_cursor = None
+        self._kpi_cursor = None
+        # What the next load should use: a period the planner chose, the scenario to keep.
+        self._requested_period: tuple[Any, Any, Any] = (None, None, None)
+        self._kept_session: PlanSession | None = None
 
     def on_mount(self) -> None:
         # Over SSH, animation is lag and noise: off unless TEXTUAL_ANIMATIONS asks for it.
@@ -86,16 +94,62 @@ class WfplanApp(App[None]):
 
     def load_data(self) -> None:
         self.cancel_loading()
-        self.session, self.status = None, "checking the data folder…"
+        self.session, self.kpi_inputs, self.status = None, None, "checking the data folder…"
         self.revision += 1
         self._load()
 
     def cancel_loading(self) -> None:
+        self._cancel("load", self._loading_cursor)
+        self._cancel("kpi", self._kpi_cursor)
+
+    def _cancel(self, group: str, cursor: Any) -> None:
+        """Stop the workers of `group` and interrupt the query they are running."""
         for worker in self.workers:
-            if worker.group == "load" and worker.is_running:
+            if worker.group == group and worker.is_running:
                 worker.cancel()
-        if self._loading_cursor is not None:
-            Engine.interrupt(self._loading_cursor)
+        if cursor is not None:
+            Engine.interrupt(cursor)
+
+    def change_period(self, as_of: Any, start: Any, end: Any) -> None:
+        """Use another period; another as-of date reloads the data, keeping the scenario."""
+        from queries.period import PeriodError, resolve_period
+
+        try:
+            period = resolve_period(None, as_of, start, end)
+        except PeriodError as err:
+            self.push_screen(ErrorDialog("That period cannot be used", str(err)))
+            return
+        if self.period is not None and period.as_of == self.period.as_of:
+            self.period, self.kpi_inputs = period, None
+            self.revision += 1
+            return
+        self._requested_period = (period.as_of, period.start, period.end)
+        self._kept_session = self.session
+        self.load_data()
+
+    def request_kpis(self) -> None:
+        """Load the KPI inputs of the current period unless they are loaded or loading."""
+        if self.engine is None or self.period is None:
+            return
+        if self.kpi_inputs is not None and self.kpi_inputs.period == self.period:
+            return
+        if any(w.group == "kpi" and w.is_running for w in self.workers):
+            return
+        self._load_kpis(self.engine, self.period)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="kpi")
+    def _load_kpis(self, engine: Engine, period: Period) -> None:
+        from queries.kpi import load_kpi_inputs
+
+        cursor = self._kpi_cursor = engine.new_cursor()
+        inputs = load_kpi_inputs(engine, period, cursor=cursor)
+        if not get_current_worker().is_cancelled:
+            self.post_message(KpisLoaded(inputs))
+
+    def on_kpis_loaded(self, message: KpisLoaded) -> None:
+        if self.period is not None and message.inputs.period == self.period:
+            self.kpi_inputs = message.inputs
+            self.kpi_revision += 1
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def _load(self) -> None:
@@ -119,11 +173,15 @@ class WfplanApp(App[None]):
             return
         self.post_message(LoadProgress("loading the workforce…"))
         available = data_range(engine)
-        period = resolve_period(available)
+        period = resolve_period(available, *self._requested_period)
         data = load_plan_data(engine, period, available)
         params, scenario_error = self.settings.parameters, None
         session = PlanSession(data.workforce, params, regions=data.regions)
-        if self.scenario_path is not None:
+        kept = self._kept_session
+        if kept is not None:  # a new as-of date: the planner's scenario and its history stay
+            session = PlanSession(data.workforce, params, kept.scenario, kept.scenario_path, regions=data.regions)
+            session.saved = kept.saved
+        elif self.scenario_path is not None:
             try:
                 session = PlanSession(data.workforce, params, load_scenario(self.scenario_path),
                                       self.scenario_path, regions=data.regions)
@@ -137,7 +195,7 @@ class WfplanApp(App[None]):
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         self.engine, self.period, self.data = message.engine, message.period, message.data
-        self.session = message.session
+        self.session, self._kept_session = message.session, None
         self._loading_cursor = None
         self.status = ""
         self.revision += 1

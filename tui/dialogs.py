@@ -127,8 +127,13 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
+        fields = list(self.query(Input))
+        for field in fields:
             field.cursor_blink = self.app.animation_level != "none"
+        # The first field gets focus when the dialog opens, which does not select it;
+        # typing should replace the value, as tabbing into the other fields does.
+        if fields:
+            fields[0].select_all()
 
     @on(Input.Changed)
     def show_rule(self, event: Input.Changed) -> None:

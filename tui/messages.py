@@ -8,6 +8,7 @@ from textual.message import Message
 
 from queries.check import CheckResult
 from queries.engine import Engine
+from queries.kpi import KpiInputs
 from queries.period import Period
 from queries.session import PlanSession
 from queries.workforce import PlanData
@@ -30,3 +31,8 @@ class ContractBroken(Message):
 @dataclass
 class LoadProgress(Message):
     text: str
+
+
+@dataclass
+class KpisLoaded(Message):
+    inputs: KpiInputs

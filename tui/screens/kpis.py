@@ -1,0 +1,260 @@
+"""KPIs: do remote, hybrid and onsite agents perform alike, and how sure is each difference?
+
+Groups, never individuals: one row per work mode (optionally split by site, tenure band or
+month) under the privacy floor; the differences against onsite with 95% confidence
+intervals, raw or within tenure bands; and the primary KPI month by month. FCR comes first
+by default: remote work is judged on resolution, not only on handle time.
+The KPI inputs are one aggregated scan per period, loaded in a cancellable worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+import polars as pl
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+from queries.format import count, share
+from queries.kpi import COMPARED_KPIS, REPORT_COMPARISONS, compare, kpi_groups
+from queries.model import MODES
+from queries.period import PeriodChoice
+from queries.scenario import AhtDelta
+from tui.dialogs import FormDialog, TextDialog
+from tui.screens.base import PlanScreen
+from tui.widgets.trend_chart import TrendChart
+
+
+def _aht(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+# label, value format, difference format
+KPI_DISPLAY: dict[str, tuple[str, Callable[[float], str], Callable[[float], str]]] = {
+    "fcr": ("FCR", lambda v: share(v), lambda d: f"{d * 100:+.1f} pp"),
+    "csat": ("CSAT", lambda v: f"{v:.2f}", lambda d: f"{d:+.2f}"),
+    "aht_seconds": ("AHT", _aht, lambda d: f"{d:+.0f} s"),
+    "qa": ("QA", lambda v: f"{v:.1f}", lambda d: f"{d:+.1f}"),
+    "adherence": ("Adherence", lambda v: share(v), lambda d: f"{d * 100:+.1f} pp"),
+    "fraud_per_100k_contacts": ("Fraud/100k", lambda v: f"{v:.1f}", lambda d: f"{d:+.1f}"),
+}
+SPLIT_LABELS = {None: "work mode", "site_id": "site", "tenure_band": "tenure band", "month": "month"}
+
+
+class KpiScreen(PlanScreen):
+    SCREEN_TITLE = "KPIs"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "split", "Split"),
+        Binding("a", "adjusted", "Tenure adj."),
+        Binding("k", "primary", "KPI"),
+        Binding("d", "period", "Period"),
+        Binding("m", "take_aht", "AHT→scenario", show=False),
+        Binding("x", "explain", "Explain"),
+    ]
+    PALETTE: ClassVar = [
+        ("view: split", "Split the groups by site, tenure band or month", "split"),
+        ("view: tenure-adjusted", "Compare within tenure bands, or raw", "adjusted"),
+        ("view: primary KPI", "Choose the KPI shown first and charted", "primary"),
+        ("period: change", "Change the period and the as-of date", "period"),
+        ("scenario: use AHT difference", "Take the observed AHT difference into the scenario's aht_delta", "take_aht"),
+        ("explain: KPIs", "How each KPI, interval and the privacy floor work", "explain"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.split: str | None = None
+        self.tenure_adjusted = False
+        self.primary = ""
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield DataTable(id="kpi-groups", cursor_type="row", zebra_stripes=True, classes="needs-kpis")
+        yield DataTable(id="kpi-compare", cursor_type="row", zebra_stripes=True, classes="needs-kpis")
+        yield TrendChart(id="kpi-trend", classes="needs-kpis")
+
+    def on_mount(self) -> None:
+        self.primary = self.wf.settings.kpi.primary
+        super().on_mount()
+        self.watch(self.app, "kpi_revision", self._revision_changed)
+
+    def _revision_changed(self) -> None:
+        ready = self.wf.session is not None and self.wf.kpi_inputs is not None \
+            and self.wf.kpi_inputs.period == self.wf.period
+        for widget in self.query(".needs-kpis"):
+            widget.loading = not ready
+        if self.wf.session is not None and not ready and self.is_current:
+            self.wf.request_kpis()
+        if ready:
+            self.show()
+
+    def on_screen_resume(self) -> None:
+        self._revision_changed()
+
+    def kpi_order(self) -> list[str]:
+        return [self.primary, *(k for k in KPI_DISPLAY if k != self.primary)]
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def show(self) -> None:
+        inputs = self.wf.kpi_inputs
+        floor = self.wf.session.evaluate().params.privacy.min_group_agents
+        by = [self.split] if self.split else []
+        groups = kpi_groups(inputs.agent_sums, inputs.attrition, by, floor)
+        self._fill_groups(groups, floor)
+        self._fill_comparisons(inputs.agent_sums, floor)
+        self._plot_trend(inputs, floor)
+
+    def _fill_groups(self, groups: pl.DataFrame, floor: int) -> None:
+        table: DataTable[Any] = self.query_one("#kpi-groups", DataTable)
+        table.clear(columns=True)
+        table.add_column("Mode", key="mode")
+        if self.split:
+            table.add_column(SPLIT_LABELS[self.split].capitalize(), key="split")
+        table.add_column(Text("Agents", justify="right"), key="agents")
+        table.add_column(Text("Contacts", justify="right"), key="contacts")
+        for kpi in self.kpi_order():
+            table.add_column(Text(KPI_DISPLAY[kpi][0], justify="right"), key=kpi)
+        table.add_column(Text("Attrition/yr", justify="right"), key="attrition")
+        for i, row in enumerate(groups.iter_rows(named=True)):
+            cells: list[Text] = [Text(row["work_mode"])]
+            if self.split:
+                value = row[self.split]
+                cells.append(Text(f"{value:%Y-%m}" if self.split == "month" else str(value or "no site")))
+            if row["suppressed"]:
+                cells.append(Text(f"suppressed (< {floor} agents)", style="dim"))
+                cells += [Text("") for _ in range(len(self.kpi_order()) + 2)]
+            else:
+                cells += [Text(count(row["agents"]), justify="right"), Text(count(row["contacts"]), justify="right")]
+                for kpi in self.kpi_order():
+                    value = row[kpi]
+                    cells.append(Text("n/a" if value is None else KPI_DISPLAY[kpi][1](value), justify="right",
+                                      style="bold" if kpi == self.primary else ""))
+                cells.append(Text(share(row["attrition_annualized"]), justify="right"))
+            table.add_row(*cells, key=str(i))
+        period = self.wf.period
+        empty = self.wf.kpi_inputs.agent_sums.is_empty()
+        table.border_title = (f"No KPI rows between {period.start} and {period.end}" if empty
+                              else f"By {SPLIT_LABELS[self.split]}, {period.start} to {period.end}")
+
+    def _fill_comparisons(self, agent_sums: pl.DataFrame, floor: int) -> None:
+        table: DataTable[Any] = self.query_one("#kpi-compare", DataTable)
+        table.clear(columns=True)
+        table.add_column("KPI", key="kpi")
+        for group, versus in REPORT_COMPARISONS:
+            name = f"{group} − {versus}"
+            if self.tenure_adjusted:
+                table.add_column(Text(f"{name}, in bands", justify="right"), key=f"{group}-adj")
+                table.add_column(Text("tenure explains", justify="right"), key=f"{group}-tenure")
+            else:
+                table.add_column(Text(name, justify="right"), key=f"{group}-diff")
+                table.add_column(Text("95% CI", justify="right"), key=f"{group}-ci")
+                table.add_column(Text("sure?", justify="right"), key=f"{group}-sig")
+        results = {
+            (g, v): {c.kpi: c for c in compare(agent_sums, g, v, COMPARED_KPIS, self.tenure_adjusted, min_agents=floor)}
+            for g, v in REPORT_COMPARISONS
+        }
+        for kpi in self.kpi_order():
+            label, _, fmt_diff = KPI_DISPLAY[kpi]
+            cells: list[Text] = [Text(label, style="bold" if kpi == self.primary else "")]
+            for pair in REPORT_COMPARISONS:
+                c = results[pair][kpi]
+                if self.tenure_adjusted:
+                    cells += [_fmt(c.tenure_adjusted_difference, fmt_diff), _fmt(c.explained_by_tenure, fmt_diff)]
+                elif c.difference is None:
+                    cells += [Text(c.reason or "n/a", style="dim"), Text(""), Text("")]
+                else:
+                    ci = "n/a" if c.ci_low is None else f"{fmt_diff(c.ci_low)} to {fmt_diff(c.ci_high)}"
+                    sure = "n/a" if c.significant is None else ("yes" if c.significant else "no")
+                    cells += [_fmt(c.difference, fmt_diff), Text(ci, justify="right"), Text(sure, justify="right")]
+            table.add_row(*cells, key=kpi)
+        table.border_title = ("Differences within tenure bands (a: raw)" if self.tenure_adjusted
+                              else "Differences against onsite, sure = the 95% CI excludes 0 (a: tenure-adjusted)")
+
+    def _plot_trend(self, inputs: Any, floor: int) -> None:
+        monthly = kpi_groups(inputs.agent_sums, inputs.attrition, ["month"], floor)
+        months = sorted(set(monthly["month"].to_list()))
+        series = {
+            mode: [next((r[self.primary] for r in monthly.filter((pl.col("work_mode") == mode) & (pl.col("month") == m))
+                         .iter_rows(named=True)), None) for m in months]
+            for mode in MODES
+        }
+        label, fmt, _ = KPI_DISPLAY[self.primary]
+        self.query_one(TrendChart).plot(f"{label} by month: O onsite, H hybrid, R remote", months, series, fmt)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        return self.wf.kpi_inputs is not None and self.wf.session is not None
+
+    def action_split(self) -> None:
+        order = [None, "site_id", "tenure_band", "month"]
+        self.split = order[(order.index(self.split) + 1) % len(order)]
+        if self._ready():
+            self.show()
+
+    def action_adjusted(self) -> None:
+        self.tenure_adjusted = not self.tenure_adjusted
+        if self._ready():
+            self.show()
+
+    def action_primary(self) -> None:
+        keys = list(KPI_DISPLAY)
+        self.primary = keys[(keys.index(self.primary) + 1) % len(keys)]
+        if self._ready():
+            self.show()
+
+    def action_period(self) -> None:
+        period = self.wf.period
+        if period is None:
+            return
+
+        def apply(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.wf.change_period(values["as_of"], values["start"], values["end"])
+
+        self.app.push_screen(FormDialog("Period and as-of date", [
+            ("start", "Period from", PeriodChoice, "start", period.start.isoformat(), False),
+            ("end", "Period to", PeriodChoice, "end", period.end.isoformat(), False),
+            ("as_of", "As-of date", PeriodChoice, "as_of", period.as_of.isoformat(), False),
+        ], note="KPIs use the period; headcount and costs the as-of date (changing it reloads)."), apply)
+
+    def action_take_aht(self) -> None:
+        """The observed AHT of remote and hybrid against onsite becomes the scenario's aht_delta."""
+        if not self._ready():
+            return
+        floor = self.wf.session.evaluate().params.privacy.min_group_agents
+        groups = kpi_groups(self.wf.kpi_inputs.agent_sums, self.wf.kpi_inputs.attrition, [], floor)
+        aht = {r["work_mode"]: r["aht_seconds"] for r in groups.iter_rows(named=True) if not r["suppressed"]}
+        if not aht.get("onsite"):
+            self.notify("No onsite AHT to compare with in this period", severity="warning")
+            return
+        delta = {mode: aht[mode] / aht["onsite"] - 1 for mode in ("hybrid", "remote") if aht.get(mode)}
+        self.wf.edit_scenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)}))
+        self.notify("Scenario AHT delta: " + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
+
+    def action_explain(self) -> None:
+        floor = self.wf.session.evaluate().params.privacy.min_group_agents if self.wf.session else 5
+        self.app.push_screen(TextDialog("KPIs, intervals and the privacy floor", [
+            "A KPI row belongs to the work mode of the agent's assignment on that day; rows on days",
+            "without an assignment are left out. agents = distinct agents with a row in the group.",
+            "AHT = handle seconds / contacts; FCR = resolved / eligible; CSAT = points / responses;",
+            "QA = points / evaluations; adherence = adherent / scheduled minutes;",
+            "fraud = incidents per 100,000 contacts; attrition = leavers / average daily headcount",
+            "x 365 / days in the period. A zero denominator shows n/a.",
+            "",
+            "Difference = group KPI minus onsite KPI. 95% CI: Welch's t on per-agent values (each",
+            "agent's own ratio), centred on the difference; sure = the interval excludes 0.",
+            "Tenure-adjusted: the difference within tenure bands (< 6, 6-24, > 24 months at the",
+            "period's end), averaged with weights = the smaller group's agents in each band;",
+            "'tenure explains' = raw difference minus adjusted difference.",
+            "",
+            f"Privacy floor: a group with fewer than {floor} agents shows no values, and one more",
+            "cell is hidden when a hidden one could be worked out from the others.",
+        ]))
+
+
+def _fmt(value: float | None, fmt: Callable[[float], str]) -> Text:
+    return Text("n/a" if value is None else fmt(value), justify="right")
