@@ -99,14 +99,18 @@ def check_folder(
             passed[source.name] = source
 
     steps = _value_steps(passed)
+    unreadable: set[str] = set()
     for done, (label, step) in enumerate(steps):
         if progress:
             progress(done, len(steps), label)
+        if label in unreadable:
+            continue
         try:
             result.problems.extend(step(engine, result))
         except QueryError as err:
-            # A file whose metadata reads but whose pages are broken fails here.
+            # A file whose metadata reads but whose pages are broken fails here: say it once.
             result.problems.append(Problem(label, f"cannot read: {err}"))
+            unreadable.add(label)
     if progress:
         progress(len(steps), len(steps), "done")
     return result
@@ -134,6 +138,7 @@ def _schema_problems(engine: Engine, folder: Path, source: TableSource) -> list[
                 missing[column.name].append(shown)
             elif not accepts(column, found):
                 wrong[(column.name, found)].append(shown)
+    problems.extend(_partition_key_problems(folder, source))
     many = len(source.files) > 1
     for name, files in missing.items():
         problems.append(Problem(
@@ -147,6 +152,26 @@ def _schema_problems(engine: Engine, folder: Path, source: TableSource) -> list[
             column=name, examples=_file_examples(files, len(source.files)) if many else (),
         ))
     return problems
+
+
+def _partition_key_problems(folder: Path, source: TableSource) -> list[Problem]:
+    """Hive folders (`key=value/`) add a column named `key`; one that names a contract column
+    would silently replace the file's values, so it is refused."""
+    if not source.is_folder:
+        return []
+    columns = {c.name for c in TABLES[source.name].columns}
+    clashes: dict[str, list[str]] = defaultdict(list)
+    for path in source.files:
+        for part in path.relative_to(source.path).parent.parts:
+            key = part.split("=", 1)[0]
+            if "=" in part and key in columns:
+                clashes[key].append(_relative(folder, path.parent))
+    return [
+        Problem(source.shown, f"partition folders are named after this contract column ({key}=...); "
+                "rename the folders or drop the partitioning", column=key,
+                examples=tuple(dict.fromkeys(dirs))[:MAX_EXAMPLES])
+        for key, dirs in clashes.items()
+    ]
 
 
 def _file_examples(files: list[str], total: int) -> tuple[str, ...]:

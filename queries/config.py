@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 ENV_PREFIX = "WFPLAN_"
 CONFIG_ENV = "WFPLAN_CONFIG"
@@ -116,7 +116,7 @@ class DuckDBSettings(_Section):
     # DuckDB starts every thread asked for: a typo like 100000 would exhaust the machine.
     threads: int | None = Field(None, ge=1, le=256)
     """DuckDB worker threads (1 to 256); unset lets DuckDB use every core."""
-    memory_limit: str | None = Field(None, pattern=r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
+    memory_limit: str | None = Field(None, pattern=r"^\s*(0*[1-9]\d*(\.\d+)?|0*\.\d*[1-9]\d*)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
     """DuckDB memory limit such as "2GB"; unset lets DuckDB choose (80% of RAM)."""
 
 
@@ -210,6 +210,15 @@ def load_settings(config_path: Path | None = None, overrides: dict[str, Any] | N
     token = _toml_data.set(file_data)
     try:
         return Settings(**overrides)
+    except SettingsError as err:
+        # pydantic-settings reads list and table values from the environment as JSON.
+        names = [name for name in env if name.startswith(ENV_PREFIX) and name != CONFIG_ENV]
+        field = str(err).split('"')[1] if '"' in str(err) else ""
+        culprit = next((n for n in names if n.removeprefix(ENV_PREFIX).lower().startswith(field)), field)
+        raise ConfigError(
+            f"environment {culprit}: lists and tables must be written as JSON, "
+            f'e.g. WFPLAN_HIRING__ALLOWED_STATES=\'["WA", "ID"]\''
+        ) from None
     except ValidationError as err:
         raise ConfigError(
             "\n".join(
@@ -227,6 +236,8 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML: the file is not UTF-8 text") from None
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
 
@@ -251,9 +262,11 @@ def _source_of(
 ) -> str:
     if _lookup(overrides, loc):
         return "command line"
-    env_name = ENV_PREFIX + "__".join(str(p).upper() for p in loc)
-    if env_name in env or (ENV_PREFIX + str(loc[0]).upper()) in env:
-        return f"environment {env_name if env_name in env else ENV_PREFIX + str(loc[0]).upper()}"
+    # The variable that set this key: the full name, or the nearest enclosing one.
+    for depth in range(len(loc), 0, -1):
+        env_name = ENV_PREFIX + "__".join(str(p).upper() for p in loc[:depth])
+        if env_name in env:
+            return f"environment {env_name}"
     if _lookup(file_data, loc):
         return str(path)
     return "settings"
@@ -263,6 +276,8 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> bool:
     for part in loc:
         if isinstance(data, dict) and part in data:
             data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
         else:
             return False
     return True
@@ -270,8 +285,9 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> bool:
 
 def describe_error(error: dict[str, Any], model: type[BaseModel], source: str) -> str:
     """One pydantic error as '<source>: <key>: <rule>', with the nearest key for typos."""
-    loc = tuple(str(p) for p in error["loc"])
-    key = ".".join(loc)
+    loc = tuple(str(p) for p in error["loc"] if not isinstance(p, int))
+    # List positions count from 1, as a planner counts [[closures]] blocks or list items.
+    key = "".join(f" #{p + 1}" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
     if error["type"] == "extra_forbidden":
         valid = _valid_keys(model, loc[:-1])
         hint = _nearest(loc[-1], valid)
@@ -300,7 +316,9 @@ def rule_text(error: dict[str, Any]) -> str:
         case "int_parsing" | "int_type" | "int_from_float":
             return f"must be a whole number{got}"
         case "string_pattern_mismatch":
-            return f"must look like 2GB or 512MB{got}"
+            return f"must be a size above 0 like 2GB or 512MB{got}"
+        case "value_error":
+            return str(ctx.get("error", error["msg"]))
         case "date_parsing" | "date_from_datetime_parsing" | "date_type" | "date_from_datetime_inexact":
             return f"must be a date like 2026-12-31{got}"
         case "literal_error":

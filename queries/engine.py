@@ -65,8 +65,6 @@ class Engine:
         if memory_limit:
             config["memory_limit"] = memory_limit
         self._con = duckdb.connect(":memory:", config=config)
-        # Dates from TIMESTAMP WITH TIME ZONE must not depend on the planner's time zone.
-        self._con.execute("SET TimeZone = 'UTC'")
         self._local = threading.local()
         self.tables: dict[str, TableSource] = {}
 
@@ -96,12 +94,16 @@ class Engine:
         """This thread's cursor, created on first use."""
         cur = getattr(self._local, "cursor", None)
         if cur is None:
-            cur = self._local.cursor = self._con.cursor()
+            cur = self._local.cursor = self.new_cursor()
         return cur
 
     def new_cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own, for a query that may be interrupted."""
-        return self._con.cursor()
+        cur = self._con.cursor()
+        # Settings are per connection: dates cut from TIMESTAMP WITH TIME ZONE must not
+        # depend on the planner's time zone.
+        cur.execute("SET TimeZone = 'UTC'")
+        return cur
 
     @staticmethod
     def interrupt(cursor: duckdb.DuckDBPyConnection) -> None:

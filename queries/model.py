@@ -275,8 +275,8 @@ def _move_to_remote_share(workforce: Workforce, changes: Changes, target: Any, p
     notes = changes.notes
     if moved_ids.len() < needed:
         notes += (
-            f"remote share target {target.share:.0%} not reached: no onsite agent left to move "
-            f"({moved_ids.len()} moved, {needed} needed)",
+            f"remote share target {target.share:.0%} not reached: no movable onsite agent left "
+            f"at an open or closing site ({moved_ids.len()} moved, {needed} needed)",
         )
     delta = params.remote.wage_delta_hourly
     moving = pl.col("agent_id").is_in(moved_ids.implode())

@@ -58,4 +58,5 @@ def scenario_section(session: PlanSession) -> dict[str, Any]:
         "baseline": base.as_report(),
         "result": result.as_report(),
         "delta": delta(result, base),
+        "notes": list(result.changes.notes),  # e.g. a remote target that cannot be reached
     }

@@ -64,8 +64,13 @@ def _cell(value: Any) -> Any:
     if value is None:
         return "n/a"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return value
+        value = ", ".join(str(v) for v in value)
+    return _printable(value) if isinstance(value, str) else value
+
+
+def _printable(text: str) -> str:
+    """Text from the data without line breaks or terminal control characters."""
+    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def to_markdown(report: dict[str, Any]) -> str:

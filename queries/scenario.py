@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from queries.config import Parameters, describe_error
 
@@ -32,7 +32,9 @@ def _optional_copy(model: type[BaseModel]) -> type[BaseModel]:
     for name, field in model.model_fields.items():
         annotation = field.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            fields[name] = (_optional_copy(annotation), Field(default_factory=_optional_copy(annotation)))
+            # One class for the annotation and the default: two copies would never compare equal.
+            section = _optional_copy(annotation)
+            fields[name] = (section, Field(default_factory=section))
         else:
             inner = Annotated[annotation, *field.metadata] if field.metadata else annotation
             fields[name] = (inner | None, None)
@@ -76,7 +78,7 @@ class Meta(_Strict):
 
 
 class Scenario(_Strict):
-    name: str = "Untitled"
+    name: str = Field("Untitled", min_length=1, max_length=100)
     description: str = ""
     parameters: ParameterChanges = Field(default_factory=ParameterChanges)  # type: ignore[valid-type]
     closures: list[Closure] = Field(default_factory=list)
@@ -84,6 +86,16 @@ class Scenario(_Strict):
     site_changes: list[SiteChange] = Field(default_factory=list)
     aht_delta: AhtDelta = Field(default_factory=AhtDelta)
     meta: Meta = Field(default_factory=Meta)
+
+    @field_validator("closures", "site_changes")
+    @classmethod
+    def _one_per_site(cls, items: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for item in items:
+            if item.site_id in seen:
+                raise ValueError(f"site {item.site_id!r} is listed twice; keep one entry per site")
+            seen.add(item.site_id)
+        return items
 
     # -- what the scenario means -------------------------------------------------------------
 
@@ -151,6 +163,8 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError(f"{path}: no such scenario file") from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not valid TOML: the file is not UTF-8 text") from None
     except OSError as err:
         raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
     try:

@@ -167,7 +167,7 @@ async def test_a_failing_query_opens_an_error_dialog_and_the_app_keeps_running(
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         assert isinstance(app.screen, ErrorDialog)
-        assert app.screen.message == "IO Error: No files found that match the pattern"
+        assert app.screen.message == "IO Error: No files found that match the pattern\n\nF5 loads the data again."
         await pilot.press("escape")
         await pilot.press("2")
         assert app.current_mode == "headcount"

@@ -215,3 +215,15 @@ def test_json_output_has_the_same_problems(tmp_path: Path, capsys: pytest.Captur
         "file": "agents.parquet", "rule": "must be > 0 and <= 1", "column": "fte",
         "rows": 1, "examples": ["A2: 1.5"], "severity": "error",
     }]
+
+
+def test_partition_folders_named_after_a_contract_column_are_refused(tmp_path: Path) -> None:
+    """kpi_daily/contacts=5/ would replace every row's contacts with 5."""
+    tables = base_tables()
+    kpi = tables.pop("kpi_daily")
+    folder = write_folder(tmp_path / "d", tables)
+    write_folder(folder, {"kpi_daily": {"contacts=5/part-0.parquet": kpi}})
+    assert check_lines(folder) == [
+        "error: kpi_daily/: contacts: partition folders are named after this contract column (contacts=...); "
+        "rename the folders or drop the partitioning, e.g. kpi_daily/contacts=5"
+    ]

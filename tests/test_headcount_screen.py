@@ -38,7 +38,7 @@ async def test_editing_the_target_changes_the_gap_and_the_site_costs(small_folde
         assert "Gap 5 agents" in screen_words(app)
         assert app.session.evaluate().changes.moved_to_remote == 4
         assert app.session.evaluate().changes.notes == (
-            "remote share target 80% not reached: no onsite agent left to move (4 moved, 5 needed)",
+            "remote share target 80% not reached: no movable onsite agent left at an open or closing site (4 moved, 5 needed)",
         )
         await pilot.press("u")
         assert app.session.scenario.remote_target is None

@@ -143,7 +143,9 @@ def test_unreachable_remote_target_says_so(session: PlanSession) -> None:
     session.edit(Scenario(remote_target=RemoteTarget(share=1.0, sites=["TUL"])))
     changes = session.evaluate().changes
     assert changes.moved_to_remote == 1
-    assert changes.notes == ("remote share target 100% not reached: no onsite agent left to move (1 moved, 6 needed)",)
+    assert changes.notes == (
+        "remote share target 100% not reached: no movable onsite agent left at an open or closing site (1 moved, 6 needed)",
+    )
 
 
 def test_undo_redo_and_dirty(session: PlanSession) -> None:
@@ -190,4 +192,11 @@ def test_report_refuses_a_broken_scenario(small_folder: Path, tmp_path: Path, ca
     scenario = tmp_path / "bad.toml"
     scenario.write_text('[[closures]]\nsite_id = "KEN"\nclose_date = 2026-09-30\nretain_share = 1.5\n')
     assert main(["report", "--data", str(small_folder), "--scenario", str(scenario)]) == 2
-    assert capsys.readouterr().err == f"wfplan: scenario error: {scenario}: closures.0.retain_share: must be <= 1 (got 1.5)\n"
+    assert capsys.readouterr().err == f"wfplan: scenario error: {scenario}: closures #1.retain_share: must be <= 1 (got 1.5)\n"
+
+
+def test_a_parameter_set_back_to_unset_is_no_change() -> None:
+    """Setting and then clearing a parameter gives a scenario equal to the empty one."""
+    scenario = Scenario().with_parameters("remote", {"stipend_monthly": 75}).with_parameters("remote", {"stipend_monthly": None})
+    assert scenario == Scenario()
+    assert scenario.is_empty

@@ -51,9 +51,13 @@ class WfplanApp(App[None]):
         Binding("3", "switch_mode('reach')", "Reach", show=False),
         Binding("4", "switch_mode('kpis')", "KPIs", show=False),
         Binding("u", "undo", "Undo"),
+        Binding("ctrl+s", "save", "Save", show=False),
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit_app", "Quit"),
+        # Textual's own ctrl+q would quit without asking about unsaved edits.
+        Binding("ctrl+q", "quit_app", "Quit", show=False),
+        Binding("f5", "reload", "Reload data", show=False),
     ]
 
     revision: reactive[int] = reactive(0)
@@ -214,13 +218,14 @@ class WfplanApp(App[None]):
         if isinstance(error, QueryCancelled):
             return
         self.status = "loading failed"
+        retry = "\n\nF5 loads the data again."
         if isinstance(error, QueryError):
-            self.push_screen(ErrorDialog("A query failed", str(error)))
+            self.push_screen(ErrorDialog("A query failed", f"{error}{retry}"))
         else:
             from tui.crash import write_crash_log
 
             log = write_crash_log(error) if error else None
-            self.push_screen(ErrorDialog("Something went wrong", f"{error}\n\nDetails: {log}"))
+            self.push_screen(ErrorDialog("Something went wrong", f"{error}\n\nDetails: {log}{retry}"))
 
     # -- scenario edits -----------------------------------------------------------------
 
@@ -248,6 +253,55 @@ class WfplanApp(App[None]):
             self.revision += 1
         else:
             self.notify("Nothing to redo")
+
+    # -- saving -------------------------------------------------------------------------
+
+    def scenarios_folder(self) -> Path:
+        if self.settings.scenarios_folder is not None:
+            return self.settings.scenarios_folder.expanduser()
+        from platformdirs import user_data_path
+
+        return user_data_path("wfplan") / "scenarios"
+
+    def action_save(self) -> None:
+        """Save the scenario to its file; the first time, ask for its name."""
+        session = self.session
+        if session is None:
+            return
+        if session.scenario_path is not None:
+            self._save(session.scenario, session.scenario_path)
+            return
+        from queries.scenario import Scenario
+        from queries.scenario_file import file_name
+        from tui.dialogs import FormDialog
+
+        def named(values: dict[str, object] | None) -> None:
+            if values is not None:
+                name = str(values["name"])
+                self._save(session.scenario.model_copy(update={"name": name}),
+                           self.scenarios_folder() / file_name(name))
+
+        self.push_screen(FormDialog(
+            "Save scenario", [("name", "Name", Scenario, "name", session.scenario.name, False)],
+            submit="Save", note=f"Saved as TOML in {self.scenarios_folder()}",
+        ), named)
+
+    def _save(self, scenario: Scenario, path: Path) -> None:
+        from queries.scenario_file import SaveError, data_fingerprint, save_scenario, with_meta
+
+        session, engine, period = self.session, self.engine, self.period
+        files = [f for source in engine.tables.values() for f in source.files]
+        scenario = with_meta(scenario, period.as_of, data_fingerprint(files))
+        try:
+            save_scenario(scenario, path, self.folder)
+        except SaveError as err:
+            self.push_screen(ErrorDialog("The scenario was not saved", str(err)))
+            return
+        # Naming and stamping the scenario is part of saving it, not an edit to undo.
+        session.scenario = session.saved = scenario
+        session.scenario_path = path
+        self.revision += 1
+        self.notify(f"Saved {path}")
 
     # -- app ----------------------------------------------------------------------------
 

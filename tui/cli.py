@@ -201,8 +201,9 @@ def run_app(args: argparse.Namespace) -> int:
     folder = data_folder(settings)
     from tui.app import WfplanApp
 
-    WfplanApp(settings=settings, folder=folder, scenario_path=args.scenario).run()
-    return EXIT_OK
+    app = WfplanApp(settings=settings, folder=folder, scenario_path=args.scenario)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 # -- shared -----------------------------------------------------------------------------------

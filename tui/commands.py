@@ -15,9 +15,10 @@ GLOBAL = [
     ("go: headcount", "Switch to the Headcount screen (2)", "app.switch_mode('headcount')"),
     ("go: hiring reach", "Switch to the Hiring reach screen (3)", "app.switch_mode('reach')"),
     ("go: KPIs", "Switch to the KPI screen (4)", "app.switch_mode('kpis')"),
+    ("scenario: save", "Save the scenario as TOML (ctrl+s)", "app.save"),
     ("edit: undo", "Undo the last scenario edit (u)", "app.undo"),
     ("edit: redo", "Redo the edit undone last (ctrl+r)", "app.redo"),
-    ("data: reload", "Check and load the data folder again", "app.reload"),
+    ("data: reload", "Check and load the data folder again (F5)", "app.reload"),
     ("app: keys", "List every key (?)", "app.help"),
     ("app: quit", "Quit, asking first when there are unsaved edits (q)", "app.quit_app"),
 ]
@@ -28,8 +29,8 @@ class ScreenCommands(Provider):
         screen_commands = getattr(self.screen, "palette_commands", lambda: [])()
         return [*screen_commands, *GLOBAL]
 
-    def _run(self, action: str) -> None:
-        self.screen.run_action(action)
+    async def _run(self, action: str) -> None:
+        await self.screen.run_action(action)
 
     async def discover(self) -> Hits:
         for name, help_text, action in self._commands():

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -82,11 +82,10 @@ class TextDialog(ModalScreen[None]):
 
 def HelpScreen(screen: Screen[Any]) -> TextDialog:  # noqa: N802 - reads as a screen
     """Every key that works on `screen` (its own and the app's), with what it does."""
-    lines = [
-        f"{active.binding.key_display or key:>10}  {active.binding.description}"
-        for key, active in screen.active_bindings.items()
-        if active.binding.description
-    ]
+    # The screen's and the app's own keys first, then the table's navigation keys.
+    bindings = [(key, active) for key, active in screen.active_bindings.items() if active.binding.description]
+    bindings.sort(key=lambda item: not isinstance(item[1].node, (Screen, App)))
+    lines = [f"{active.binding.key_display or key:>10}  {active.binding.description}" for key, active in bindings]
     lines += [
         "  1 2 3 4  switch screens: Site costs, Headcount, Hiring reach, KPIs",
         "   ctrl+p  command palette: every action of this screen by name",
@@ -183,7 +182,8 @@ class FilterDialog(ModalScreen[tuple[str | None, str | None] | None]):
             for i, (label, options, current) in enumerate(self.choices):
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
-                    yield Select([(o, o) for o in options], value=current or Select.NULL,
+                    # Options come from the data: Text, so "[bold]" in a name is not markup.
+                    yield Select([(Text(o), o) for o in options], value=current or Select.NULL,
                                  prompt="all", id=f"choice-{i}", classes="form-input", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply", compact=True)

@@ -116,8 +116,9 @@ class SiteCostsScreen(PlanScreen):
             ),
         ])
         names = session.baseline.sites.select("site_id", "name")
+        # A name from the data can be any length; the fixed first column must leave room.
         rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
-            site=pl.col("site_id") + " " + pl.col("name")
+            site=(pl.col("site_id") + " " + pl.col("name")).str.slice(0, 24)
         )
         if self.state_filter:
             rows = rows.filter(pl.col("state") == self.state_filter)
@@ -316,7 +317,7 @@ class SiteCostsScreen(PlanScreen):
         self.app.push_screen(FormDialog(
             f"Costs of {site_id} {base['name']}",
             [(name, labels[name], SiteChange, name, initial(name), True) for name in figures],
-            note="No negative money. Leave break fee empty for none.",
+            note="No negative money. An empty field keeps the figure in the data; 0 for no break fee.",
         ), edit)
 
     def action_remote_costs(self) -> None:
