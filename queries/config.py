@@ -128,8 +128,8 @@ class KpiSettings(_Section):
 PARAMETER_SECTIONS = tuple(Parameters.model_fields)
 
 
-class Settings(BaseSettings):
-    """Everything wfplan can be configured with."""
+class Settings(BaseSettings, Parameters):
+    """Everything wfplan can be configured with: the planning parameters and the app's own."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -144,14 +144,6 @@ class Settings(BaseSettings):
     """Where scenario files are saved; unset uses the user data folder."""
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
     kpi: KpiSettings = Field(default_factory=KpiSettings)
-
-    remote: RemoteParams = Field(default_factory=RemoteParams)
-    labor: LaborParams = Field(default_factory=LaborParams)
-    plan: PlanParams = Field(default_factory=PlanParams)
-    privacy: PrivacyParams = Field(default_factory=PrivacyParams)
-    hiring: HiringParams = Field(default_factory=HiringParams)
-    scenario: ScenarioDefaults = Field(default_factory=ScenarioDefaults)
-    staffing: StaffingParams = Field(default_factory=StaffingParams)
 
     @classmethod
     def settings_customise_sources(
@@ -230,16 +222,17 @@ def load_settings(config_path: Path | None = None, overrides: dict[str, Any] | N
         _toml_data.reset(token)
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any]:
+    """A TOML file as a dict, or `error` with a message naming the file and what is wrong."""
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        raise error(f"{path}: not valid TOML: {err}") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not valid TOML: the file is not UTF-8 text") from None
+        raise error(f"{path}: not valid TOML: the file is not UTF-8 text") from None
     except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+        raise error(f"{path}: cannot read: {err.strerror}") from None
 
 
 def _check_env_names(env: dict[str, str]) -> None:

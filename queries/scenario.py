@@ -9,13 +9,12 @@ Scenarios are immutable: an edit makes a new one, which is what undo and redo ke
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from queries.config import Parameters, describe_error
+from queries.config import Parameters, describe_error, read_toml
 
 
 class ScenarioError(Exception):
@@ -156,17 +155,7 @@ def validate_against(scenario: Scenario, site_ids: set[str], source: str) -> Non
 
 
 def load_scenario(path: Path) -> Scenario:
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not valid TOML: the file is not UTF-8 text") from None
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+    data = read_toml(path, ScenarioError)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:

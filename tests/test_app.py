@@ -183,3 +183,32 @@ async def test_a_broken_folder_opens_the_problems_screen(tmp_path: Path) -> None
         assert isinstance(app.screen, ProblemsScreen)
         screen = screen_text(app)
         assert "error: sites.parquet: seats: must be > 0 (1 row), e.g. BOI: -8" in screen
+
+
+async def test_report_site_numbers_equal_the_screens(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON report and the Site costs table show the same figures for the same folder."""
+    import json
+
+    from queries.format import money, number, share
+    from tui.cli import main
+
+    assert main(["report", "--data", str(small_folder)]) == 0
+    report = json.loads(capsys.readouterr().out)["site_costs"]
+    app = make_app(small_folder)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot)
+        assert app.session.baseline_evaluation.site_costs.to_dicts() == [
+            {**s, "lease_end": None if s["lease_end"] is None else __import__("datetime").date.fromisoformat(s["lease_end"])}
+            for s in report["sites"]
+        ]
+        table = app.screen.query_one("#sites", DataTable)
+        for site in report["sites"]:
+            row = [cell.plain for cell in table.get_row(site["site_id"])]
+            assert row[2:10] == [
+                number(site["seats"], 0), number(site["seat_demand"], 1), share(site["utilization"], 0),
+                money(site["lease_annual"]), money(site["opex_annual"]), money(site["annual_cost"]),
+                money(site["cost_per_seat"]), money(site["cost_per_seat_used"]),
+            ]
+        total = [cell.plain for cell in table.get_row("__total__")]
+        assert total[2:4] == [number(report["totals"]["seats"], 0), number(report["totals"]["seat_demand"], 1)]
+        assert total[7] == money(report["totals"]["annual_cost"])

@@ -23,11 +23,12 @@ def test_queries_package_never_imports_textual_or_tui() -> None:
     assert offenders == []
 
 
-def test_check_and_report_do_not_load_textual(small_folder: Path) -> None:
+def test_check_report_and_demo_do_not_load_textual(small_folder: Path, tmp_path: Path) -> None:
     probe = (
         "import sys; from tui.cli import main; code = main(sys.argv[1:]); "
         "assert 'textual' not in sys.modules, 'textual was imported'; sys.exit(code)"
     )
-    for args in (["check", "--data", str(small_folder)], ["report", "--data", str(small_folder)]):
+    for args in (["check", "--data", str(small_folder)], ["report", "--data", str(small_folder)],
+                 ["demo", "--out", str(tmp_path / "demo"), "--agents", "20", "--days", "60"]):
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT)
         assert done.returncode == 0, done.stderr

@@ -131,6 +131,11 @@ class TestShell:
         """? lists every key of the Site costs screen and the app."""
         assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["question_mark"])
 
+    def test_no_color(self, snap_compare, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        """NO_COLOR set: monochrome, still readable (glyphs, not colors, tell modes apart)."""
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert snap_compare(app_on(folder), run_before=loaded, press=["2"])
+
     def test_quit_confirmation(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
         """q with unsaved edits asks first."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["down", "c", "enter", "q"])
