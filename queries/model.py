@@ -308,6 +308,8 @@ class Outcome:
     seat_demand: float
     seats_freed: float
     reach_multiplier: float | None = None
+    scheduled_fte: int | None = None  # staffing need from the forecast; None without one
+    staffing_labor: float = 0.0  # labor cost of FTE scheduled beyond the baseline's need
     changes: Changes = field(default_factory=Changes)
 
     def as_report(self) -> dict[str, Any]:
@@ -320,6 +322,7 @@ class Outcome:
             "remote_share": self.remote_share,
             "seats_freed": self.seats_freed,
             "reach_multiplier": self.reach_multiplier,
+            "scheduled_fte": self.scheduled_fte,
         }
 
 
@@ -329,11 +332,18 @@ def payback_months(one_time: float, savings: float) -> float | None:
 
 def outcome(
     workforce: Workforce, params: Parameters, changes: Changes | None = None, baseline: Outcome | None = None,
-    reach_multiplier: float | None = None,
+    reach_multiplier: float | None = None, scheduled_fte: int | None = None,
 ) -> Outcome:
-    """Results for `workforce`; against `baseline` when it is a scenario's."""
+    """Results for `workforce`; against `baseline` when it is a scenario's.
+
+    With a forecast, a scenario that needs more (or fewer) scheduled FTE than the baseline
+    pays (or saves) their labor at the workforce's FTE-weighted average wage.
+    """
     changes = changes or Changes()
-    cost = total_annual_cost(workforce, params)
+    extra_fte = (scheduled_fte - baseline.scheduled_fte) if baseline and scheduled_fte is not None \
+        and baseline.scheduled_fte is not None else 0
+    staffing_labor = extra_fte * average_wage(workforce) * params.labor.paid_hours_per_fte
+    cost = total_annual_cost(workforce, params) + staffing_labor
     demand = float(site_costs(workforce, params)["seat_demand"].sum())
     savings = baseline.total_annual_cost - cost if baseline else 0.0
     return Outcome(
@@ -346,8 +356,17 @@ def outcome(
         seat_demand=demand,
         seats_freed=baseline.seat_demand - demand if baseline else 0.0,
         reach_multiplier=reach_multiplier,
+        scheduled_fte=scheduled_fte,
+        staffing_labor=staffing_labor,
         changes=changes,
     )
+
+
+def average_wage(workforce: Workforce) -> float:
+    """FTE-weighted average hourly wage of the workforce (0 without agents)."""
+    agents = workforce.agents
+    fte = float(agents["fte"].sum())
+    return float((agents["hourly_wage"] * agents["fte"]).sum()) / fte if fte else 0.0
 
 
 def delta(result: Outcome, base: Outcome) -> dict[str, Any]:

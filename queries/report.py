@@ -16,7 +16,6 @@ from queries.model import delta, site_totals
 from queries.period import Period
 from queries.reach import reach_section
 from queries.session import Evaluation, PlanSession
-from queries.staffing import load_forecast, staffing_section
 from queries.workforce import PlanData
 
 
@@ -34,8 +33,8 @@ def build_report(engine: Engine, period: Period, session: PlanSession, data: Pla
         report["reach"] = reach_section(baseline.reach)
     if not session.scenario.is_empty or session.scenario_path is not None:
         report["scenario"] = scenario_section(session)
-    if engine.has("forecast"):
-        report["staffing"] = staffing_section(load_forecast(engine), session.base_params)
+    if baseline.staffing is not None:
+        report["staffing"] = {"queues": baseline.staffing.queues.to_dicts()}
     return report
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from queries.config import Parameters
-from queries.model import Changes, Outcome, Workforce, apply_scenario, outcome, site_costs
+from queries.model import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
 from queries.reach import pools, reach_multiplier, region_reach
 from queries.scenario import Scenario, validate_against
+from queries.staffing import blended_aht_delta, interval_staffing, queue_staffing
 
 
 def _multiplier(reach: pl.DataFrame | None) -> float | None:
@@ -36,16 +38,34 @@ class Evaluation:
     site_costs: pl.DataFrame
     outcome: Outcome
     reach: pl.DataFrame | None = None  # one row per region (queries.reach.region_reach)
+    staffing: Staffing | None = None  # None without a forecast
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Staffing from the forecast for one blended AHT delta and one set of targets."""
+
+    aht_delta: float
+    intervals: pl.DataFrame  # queries.staffing.interval_staffing
+    queues: pl.DataFrame  # queries.staffing.queue_staffing
+
+    @property
+    def scheduled_fte(self) -> int:
+        return int(self.queues["scheduled_fte"].sum())
 
 
 class PlanSession:
     def __init__(
         self, baseline: Workforce, base_params: Parameters,
         scenario: Scenario | None = None, scenario_path: Path | None = None,
-        regions: pl.DataFrame | None = None,
+        regions: pl.DataFrame | None = None, forecast: pl.DataFrame | None = None,
     ) -> None:
         self.baseline = baseline
         self.regions = regions
+        self.forecast = forecast
+        # Erlang staffing takes a noticeable moment on a big forecast and depends only on
+        # the blended AHT delta and the targets, so it is computed once per combination.
+        self._staffing: dict[tuple[Any, ...], Staffing] = {}
         self.base_params = base_params
         self.site_ids = set(baseline.sites["site_id"].to_list())
         self.scenario = scenario or Scenario()
@@ -59,9 +79,12 @@ class PlanSession:
     @cached_property
     def baseline_evaluation(self) -> Evaluation:
         reach = self._reach(self.baseline, self.base_params)
+        staffing = self.staffing_for(Scenario(), self.baseline, self.base_params)
         return Evaluation(
             Scenario(), self.base_params, self.baseline, Changes(), site_costs(self.baseline, self.base_params),
-            outcome(self.baseline, self.base_params, reach_multiplier=_multiplier(reach)), reach,
+            outcome(self.baseline, self.base_params, reach_multiplier=_multiplier(reach),
+                    scheduled_fte=staffing.scheduled_fte if staffing else None),
+            reach, staffing,
         )
 
     def evaluate(self) -> Evaluation:
@@ -75,10 +98,32 @@ class PlanSession:
         params = scenario.effective_parameters(self.base_params)
         workforce, changes = apply_scenario(self.baseline, scenario, params)
         reach = self._reach(workforce, params)
+        staffing = self.staffing_for(scenario, workforce, params)
         return Evaluation(
             scenario, params, workforce, changes, site_costs(workforce, params),
-            outcome(workforce, params, changes, self.baseline_evaluation.outcome, _multiplier(reach)), reach,
+            outcome(workforce, params, changes, self.baseline_evaluation.outcome, _multiplier(reach),
+                    staffing.scheduled_fte if staffing else None),
+            reach, staffing,
         )
+
+    def staffing_for(self, scenario: Scenario, workforce: Workforce, params: Parameters) -> Staffing | None:
+        """Staffing for the scenario's AHT deltas, blended by its own work-mode mix."""
+        if self.forecast is None:
+            return None
+        deltas = scenario.aht_delta.model_dump(exclude_none=True)
+        counts = {m: v["headcount"] for m, v in headcount_by_mode(workforce).items()}
+        total = sum(counts.values())
+        blended = blended_aht_delta(deltas, {m: n / total for m, n in counts.items()}) if deltas and total else 0.0
+        key = (round(blended, 12), tuple(params.staffing.model_dump().items()), params.labor.paid_hours_per_fte)
+        if key not in self._staffing:
+            intervals = interval_staffing(self.forecast, params.staffing, blended)
+            self._staffing[key] = Staffing(blended, intervals, queue_staffing(intervals, params))
+        return self._staffing[key]
+
+    def needs_work(self, scenario: Scenario) -> bool:
+        """Whether evaluating `scenario` may take a noticeable moment (new staffing)."""
+        return self.forecast is not None and bool(scenario.aht_delta.model_dump(exclude_none=True) or
+                                                  scenario.parameters.staffing.model_dump(exclude_none=True))
 
     def _reach(self, workforce: Workforce, params: Parameters) -> pl.DataFrame | None:
         """Hiring reach from the sites still open in `workforce` (a closure shrinks it)."""

@@ -18,6 +18,7 @@ from queries.engine import Engine
 from queries.headcount import load_monthly
 from queries.model import Workforce
 from queries.period import DataRange, Period
+from queries.staffing import load_forecast
 
 
 def load_workforce(engine: Engine, as_of: dt.date, cursor: duckdb.DuckDBPyConnection | None = None) -> Workforce:
@@ -34,6 +35,7 @@ class PlanData:
     workforce: Workforce
     monthly: pl.DataFrame  # queries/sql/headcount_monthly.sql over the data range
     regions: pl.DataFrame
+    forecast: pl.DataFrame | None  # None when the folder has no forecast
 
 
 def load_plan_data(
@@ -45,4 +47,5 @@ def load_plan_data(
         workforce=load_workforce(engine, period.as_of, cursor),
         monthly=load_monthly(engine, first, last, cursor),
         regions=engine.query("regions", cursor=cursor),
+        forecast=load_forecast(engine, cursor=cursor) if engine.has("forecast") else None,
     )

@@ -126,6 +126,17 @@ class TestKpis:
         assert snap_compare(app_on(folder), run_before=kpis_loaded)
 
 
+class TestStaffing:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_queues_weeks_and_day(self, snap_compare, demo: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+        """Queues with SL, ASA and occupancy; weeks against employed FTE; the day's shape."""
+        assert snap_compare(app_on(demo), terminal_size=size, run_before=loaded, press=["5"])
+
+    def test_no_forecast(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """The small folder has no forecast: the screen says what it needs."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["5"])
+
+
 class TestShell:
     def test_help(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
         """? lists every key of the Site costs screen and the app."""

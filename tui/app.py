@@ -32,6 +32,7 @@ from tui.screens.kpis import KpiScreen
 from tui.screens.reach import ReachScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.site_costs import SiteCostsScreen
+from tui.screens.staffing import StaffingScreen
 
 
 class WfplanApp(App[None]):
@@ -42,6 +43,7 @@ class WfplanApp(App[None]):
         "headcount": HeadcountScreen,
         "reach": ReachScreen,
         "kpis": KpiScreen,
+        "staffing": StaffingScreen,
     }
     DEFAULT_MODE = "sites"
     COMMANDS = App.COMMANDS | {ScreenCommands}
@@ -50,6 +52,7 @@ class WfplanApp(App[None]):
         Binding("2", "switch_mode('headcount')", "Headcount", show=False),
         Binding("3", "switch_mode('reach')", "Reach", show=False),
         Binding("4", "switch_mode('kpis')", "KPIs", show=False),
+        Binding("5", "switch_mode('staffing')", "Staffing", show=False),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+s", "save", "Save", show=False),
         Binding("ctrl+r", "redo", "Redo", show=False),
@@ -180,17 +183,20 @@ class WfplanApp(App[None]):
         period = resolve_period(available, *self._requested_period)
         data = load_plan_data(engine, period, available)
         params, scenario_error = self.settings.parameters, None
-        session = PlanSession(data.workforce, params, regions=data.regions)
+        tables = {"regions": data.regions, "forecast": data.forecast}
+        session = PlanSession(data.workforce, params, **tables)
         kept = self._kept_session
         if kept is not None:  # a new as-of date: the planner's scenario and its history stay
-            session = PlanSession(data.workforce, params, kept.scenario, kept.scenario_path, regions=data.regions)
+            session = PlanSession(data.workforce, params, kept.scenario, kept.scenario_path, **tables)
             session.saved = kept.saved
         elif self.scenario_path is not None:
             try:
                 session = PlanSession(data.workforce, params, load_scenario(self.scenario_path),
-                                      self.scenario_path, regions=data.regions)
+                                      self.scenario_path, **tables)
             except ScenarioError as err:
                 scenario_error = str(err)
+        # Work the numbers out here, off the UI thread: staffing takes a moment.
+        session.evaluate()
         if not worker.is_cancelled:
             self.post_message(DataLoaded(engine, period, data, session, scenario_error))
 
@@ -238,19 +244,36 @@ class WfplanApp(App[None]):
         except ScenarioError as err:
             self.push_screen(ErrorDialog("That edit cannot be applied", str(err)))
             return
+        self._scenario_changed()
+
+    def _scenario_changed(self) -> None:
+        """Redraw now, or once the new numbers are worked out when that takes a moment."""
+        if self.session.needs_work(self.session.scenario):
+            self.status = "working out staffing…"
+            self._evaluate(self.session)
+        else:
+            self._evaluated()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="evaluate")
+    def _evaluate(self, session: PlanSession) -> None:
+        session.evaluate()
+        self.call_from_thread(self._evaluated)
+
+    def _evaluated(self) -> None:
+        self.status = ""
         self.revision += 1
         for note in self.session.evaluate().changes.notes:
             self.notify(note, severity="warning")
 
     def action_undo(self) -> None:
         if self.session and self.session.undo():
-            self.revision += 1
+            self._scenario_changed()
         else:
             self.notify("Nothing to undo")
 
     def action_redo(self) -> None:
         if self.session and self.session.redo():
-            self.revision += 1
+            self._scenario_changed()
         else:
             self.notify("Nothing to redo")
 

@@ -189,7 +189,8 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     data = load_plan_data(engine, period, available)
     try:
-        session = PlanSession(data.workforce, settings.parameters, scenario, args.scenario, regions=data.regions)
+        session = PlanSession(data.workforce, settings.parameters, scenario, args.scenario,
+                              regions=data.regions, forecast=data.forecast)
     except ScenarioError as err:
         raise UsageError(f"scenario error: {err}") from None
     sys.stdout.write(FORMATS[args.format](build_report(engine, period, session, data)))

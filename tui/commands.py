@@ -15,6 +15,7 @@ GLOBAL = [
     ("go: headcount", "Switch to the Headcount screen (2)", "app.switch_mode('headcount')"),
     ("go: hiring reach", "Switch to the Hiring reach screen (3)", "app.switch_mode('reach')"),
     ("go: KPIs", "Switch to the KPI screen (4)", "app.switch_mode('kpis')"),
+    ("go: staffing", "Switch to the Staffing screen (5)", "app.switch_mode('staffing')"),
     ("scenario: save", "Save the scenario as TOML (ctrl+s)", "app.save"),
     ("edit: undo", "Undo the last scenario edit (u)", "app.undo"),
     ("edit: redo", "Redo the edit undone last (ctrl+r)", "app.redo"),

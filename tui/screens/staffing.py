@@ -1,0 +1,163 @@
+"""Staffing: agents required from the forecast, and what the scenario does to them.
+
+Per queue: required and scheduled FTE, service level, ASA and occupancy (Erlang C, or
+Erlang A with a patience). Per week: required and scheduled FTE against the FTE employed on
+as-of, with the gap. Across the day: required agents per half hour. `t` edits the targets
+in the scenario; the scenario's AHT deltas, blended by its work-mode mix, change the
+traffic, and the extra or saved FTE is costed in the scenario's total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import polars as pl
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from queries.config import StaffingParams
+from queries.format import money, number, plain, share
+from queries.staffing import intraday_profile, weekly_staffing
+from tui.dialogs import FormDialog, TextDialog
+from tui.screens.base import PlanScreen
+
+SPARKS = " ▁▂▃▄▅▆▇█"
+TARGETS = (
+    ("service_level", "Service level (0-1)", False),
+    ("answer_seconds", "Answer within, s", False),
+    ("shrinkage", "Shrinkage (0-1)", False),
+    ("max_occupancy", "Max occupancy (blank: none)", True),
+    ("patience_seconds", "Patience, s (blank: Erlang C)", True),
+)
+
+
+def sparkline(values: list[float], top: float) -> str:
+    return "".join(SPARKS[round(v / top * (len(SPARKS) - 1))] if top > 0 else " " for v in values)
+
+
+class StaffingScreen(PlanScreen):
+    SCREEN_TITLE = "Staffing"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "targets", "Targets"),
+        Binding("x", "explain", "Explain"),
+    ]
+    PALETTE: ClassVar = [
+        ("staffing: targets", "Service level, answer seconds, shrinkage, occupancy, patience", "targets"),
+        ("explain: staffing", "How required and scheduled FTE are computed", "explain"),
+    ]
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield DataTable(id="staff-queues", cursor_type="row", zebra_stripes=True, classes="needs-data")
+        yield DataTable(id="staff-weeks", cursor_type="row", zebra_stripes=True, classes="needs-data")
+        yield Static(id="staff-day", classes="needs-data")
+
+    def show(self) -> None:
+        session = self.wf.session
+        evaluation = session.evaluate()
+        if evaluation.staffing is None:
+            self.query_one("#staff-day", Static).update(Text(
+                "This data folder has no forecast (forecast.parquet or forecast/): staffing needs one. "
+                "See the data contract for its columns."))
+            for table in self.query(DataTable):
+                table.display = False
+            return
+        base = session.baseline_evaluation
+        self._fill_queues(evaluation, base)
+        self._fill_weeks(evaluation)
+        self._draw_day(evaluation)
+
+    def _fill_queues(self, evaluation: Any, base: Any) -> None:
+        table: DataTable[Any] = self.query_one("#staff-queues", DataTable)
+        table.clear(columns=True)
+        for label in ("Queue", "Peak", "Required FTE", "Scheduled", "vs baseline", "SL", "ASA", "Occupancy"):
+            table.add_column(Text(label, justify="left" if label == "Queue" else "right"), key=label)
+        baseline = {r["queue"]: r for r in base.staffing.queues.iter_rows(named=True)}
+        for r in evaluation.staffing.queues.iter_rows(named=True):
+            change = r["scheduled_fte"] - baseline[r["queue"]]["scheduled_fte"]
+            table.add_row(
+                Text(r["queue"]), *[Text(v, justify="right") for v in (
+                    f"{r['peak_required']:,}", number(r["required_fte"], 1), f"{r['scheduled_fte']:,}",
+                    f"{change:+,}" if change else "—", share(r["service_level"]),
+                    "n/a" if r["asa_seconds"] is None else f"{r['asa_seconds']:.1f} s", share(r["occupancy"]),
+                )],
+                key=r["queue"],
+            )
+        out = evaluation.outcome
+        delta = evaluation.staffing.aht_delta
+        table.border_title = (
+            f"Queues: scheduled {out.scheduled_fte:,} FTE" + (f" (AHT {delta:+.1%}, labor {money(out.staffing_labor)}/yr)"
+                                                              if out.staffing_labor else "")
+        )
+
+    def _fill_weeks(self, evaluation: Any) -> None:
+        weeks = weekly_staffing(evaluation.staffing.intervals, evaluation.params)
+        totals = weeks.group_by("week").agg(pl.col("required_fte").sum(), pl.col("scheduled_fte").sum()).sort("week")
+        available = float(evaluation.workforce.agents["fte"].sum())
+        table: DataTable[Any] = self.query_one("#staff-weeks", DataTable)
+        table.clear(columns=True)
+        for label in ("Week of", "Required FTE", "Scheduled FTE", "Employed FTE", "Gap"):
+            table.add_column(Text(label, justify="left" if label == "Week of" else "right"), key=label)
+        for r in totals.iter_rows(named=True):
+            gap = available - r["scheduled_fte"]
+            table.add_row(
+                Text(str(r["week"])),
+                *[Text(v, justify="right") for v in (number(r["required_fte"], 1), f"{r['scheduled_fte']:,}",
+                                                     number(available, 1))],
+                Text(f"{gap:+,.1f}", justify="right", style="bold red" if gap < 0 else ""),
+                key=str(r["week"]),
+            )
+        table.border_title = "All queues by week; gap = employed FTE on as-of minus scheduled (no queue split in the data)"
+
+    def _draw_day(self, evaluation: Any) -> None:
+        profile = intraday_profile(evaluation.staffing.intervals).sort("queue", "time_of_day")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        width = max((len(q) for q in profile["queue"].unique().to_list()), default=0)
+        for i, (queue, rows) in enumerate(profile.group_by("queue", maintain_order=True)):
+            values = rows["required_agents"].to_list()
+            top = max(values, default=0)
+            if i:
+                text.append("\n")
+            text.append(f"{queue[0]:<{width}} ")
+            text.append(sparkline(values, top), style="bold")
+            text.append(f" peak {top:,.0f}", style="dim")
+            first, last = rows["time_of_day"][0], rows["time_of_day"][-1]
+        if profile.height:
+            text.append(f"\n{'':<{width}} {first:%H:%M}", style="dim")
+            text.append(f" … {last:%H:%M}", style="dim")
+        day = self.query_one("#staff-day", Static)
+        day.update(text)
+        day.border_title = "Required agents across the day (average per half hour)"
+
+    def action_targets(self) -> None:
+        session = self.wf.session
+        if session is None:
+            return
+        current, configured = session.evaluate().params.staffing, session.base_params.staffing
+
+        def apply(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
+                self.wf.edit_scenario(session.scenario.with_parameters("staffing", changes))
+
+        shown = {name: "" if getattr(current, name) is None else plain(getattr(current, name)) for name, _, _ in TARGETS}
+        self.app.push_screen(FormDialog(
+            "Staffing targets (scenario)",
+            [(name, label, StaffingParams, name, shown[name], optional) for name, label, optional in TARGETS],
+        ), apply)
+
+    def action_explain(self) -> None:
+        self.app.push_screen(TextDialog("Staffing", [
+            "Traffic A = contacts x AHT x (1 + AHT delta) / (interval minutes x 60) Erlangs.",
+            "Required agents N = the smallest N > A whose Erlang C service level",
+            "SL = 1 - P(wait) x exp(-(N - A) x T / AHT) meets the target within T seconds,",
+            "and A / N <= max occupancy when set; with a patience, Erlang A (abandonment).",
+            "Required FTE = required agent-hours / (paid hours per FTE per week x weeks).",
+            "Scheduled FTE = required FTE / (1 - shrinkage), rounded up once per total.",
+            "",
+            "Scenario: the AHT delta of each mode, weighted by the scenario's share of agents",
+            "in that mode, changes the traffic. Scheduled FTE beyond the baseline's cost",
+            "their labor at the average wage x paid hours, in the scenario's total cost.",
+        ]))
