@@ -93,23 +93,30 @@ class StaffingScreen(PlanScreen):
         )
 
     def _fill_weeks(self, evaluation: Any) -> None:
+        """Each queue's required and scheduled FTE per week; the gap is on the total, since
+        the data does not say which queue an agent takes."""
         weeks = weekly_staffing(evaluation.staffing.intervals, evaluation.params)
-        totals = weeks.group_by("week").agg(pl.col("required_fte").sum(), pl.col("scheduled_fte").sum()).sort("week")
+        queues = sorted(weeks["queue"].unique().to_list())
         available = float(evaluation.workforce.agents["fte"].sum())
         table: DataTable[Any] = self.query_one("#staff-weeks", DataTable)
         table.clear(columns=True)
-        for label in ("Week of", "Required FTE", "Scheduled FTE", "Employed FTE", "Gap"):
-            table.add_column(Text(label, justify="left" if label == "Week of" else "right"), key=label)
-        for r in totals.iter_rows(named=True):
-            gap = available - r["scheduled_fte"]
+        table.add_column("Week of", key="week")
+        for queue in queues:
+            table.add_column(Text(f"{queue} req/sched", justify="right"), key=queue)
+        for label in ("Scheduled", "Gap"):
+            table.add_column(Text(label, justify="right"), key=label)
+        for week, rows in weeks.sort("week").group_by("week", maintain_order=True):
+            by_queue = {r["queue"]: r for r in rows.iter_rows(named=True)}
+            scheduled = int(rows["scheduled_fte"].sum())
+            gap = available - scheduled
+            cells = [Text(f"{by_queue[q]['required_fte']:,.1f} / {by_queue[q]['scheduled_fte']:,}" if q in by_queue
+                          else "—", justify="right") for q in queues]
             table.add_row(
-                Text(str(r["week"])),
-                *[Text(v, justify="right") for v in (number(r["required_fte"], 1), f"{r['scheduled_fte']:,}",
-                                                     number(available, 1))],
+                Text(str(week[0])), *cells, Text(f"{scheduled:,}", justify="right"),
                 Text(f"{gap:+,.1f}", justify="right", style="bold red" if gap < 0 else ""),
-                key=str(r["week"]),
+                key=str(week[0]),
             )
-        table.border_title = "All queues by week; gap = employed FTE on as-of minus scheduled (no queue split in the data)"
+        table.border_title = f"FTE by queue and week (required / scheduled); gap vs {number(available, 1)} employed"
 
     def _draw_day(self, evaluation: Any) -> None:
         profile = intraday_profile(evaluation.staffing.intervals).sort("queue", "time_of_day")
