@@ -139,6 +139,14 @@ class PlanSession:
         self._redo.clear()
         self.scenario = scenario
 
+    def replace(self, scenario: Scenario, path: Path | None) -> None:
+        """Work on another scenario (opened or new): its own history starts empty."""
+        validate_against(scenario, self.site_ids, str(path or "scenario"))
+        self.scenario = self.saved = scenario
+        self.scenario_path = path
+        self._undo.clear()
+        self._redo.clear()
+
     def undo(self) -> bool:
         if not self._undo:
             return False

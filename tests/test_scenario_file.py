@@ -104,3 +104,34 @@ async def test_ctrl_s_saves_and_clears_the_unsaved_mark(small_folder: Path, tmp_
         assert "Close KEN" in screen_words(app) and "●" not in screen_words(app)
         await pilot.press("q")  # nothing unsaved: quits without asking
     assert app.return_code == 0
+
+
+async def test_open_a_saved_scenario_and_a_broken_one(small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.dialogs import ChooseDialog, ConfirmDialog, ErrorDialog
+
+    folder = tmp_path / "scenarios"
+    monkeypatch.setenv("WFPLAN_SCENARIOS_FOLDER", str(folder))
+    save_scenario(Scenario(name="Close KEN", closures=[Closure(site_id="KEN", close_date=dt.date(2026, 12, 31))]),
+                  folder / "a-close-ken.toml")
+    (folder / "b-broken.toml").write_text('[[closures]]\nsite_id = "XXX"\nclose_date = 2026-12-31\n')
+    app = WfplanApp(settings=load_settings(), folder=small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, ChooseDialog)
+        await pilot.press("enter")  # the first file
+        await pilot.pause()
+        assert app.session.scenario.name == "Close KEN" and not app.session.dirty
+        assert app.session.evaluate().outcome.annual_savings == pytest.approx(146_600)
+        await pilot.press("down", "o")  # reopen KEN: now there are unsaved edits
+        await pilot.press("ctrl+o", "down", "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "closures: unknown site 'XXX'" in app.screen.message
+        await pilot.press("escape")
+        assert app.session.scenario.name == "Close KEN"  # nothing was changed
+        await pilot.press("ctrl+n", "y")
+        await pilot.pause()
+        assert app.session.scenario == Scenario() and app.session.scenario_path is None

@@ -55,6 +55,8 @@ class WfplanApp(App[None]):
         Binding("5", "switch_mode('staffing')", "Staffing", show=False),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+s", "save", "Save", show=False),
+        Binding("ctrl+o", "open_scenario", "Open scenario", show=False),
+        Binding("ctrl+n", "new_scenario", "New scenario", show=False),
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit_app", "Quit"),
@@ -325,6 +327,54 @@ class WfplanApp(App[None]):
         session.scenario_path = path
         self.revision += 1
         self.notify(f"Saved {path}")
+
+    def _unless_unsaved(self, then: Any) -> None:
+        """Run `then`, asking first when the active scenario has unsaved edits."""
+        if self.session is None:
+            return
+        if not self.session.dirty:
+            then()
+            return
+        self.push_screen(ConfirmDialog(
+            "Drop unsaved edits?", f"The scenario '{self.session.scenario.name}' has edits that are not saved.",
+            confirm="Drop them", cancel="Keep"), lambda drop: then() if drop else None)
+
+    def action_new_scenario(self) -> None:
+        def new() -> None:
+            self.session.replace(Scenario(), None)
+            self._scenario_changed()
+
+        self._unless_unsaved(new)
+
+    def action_open_scenario(self) -> None:
+        from tui.dialogs import ChooseDialog
+
+        folder = self.scenarios_folder()
+        files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+        if not files:
+            self.notify(f"No scenario files in {folder} yet; ctrl+s saves one", severity="warning")
+            return
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._unless_unsaved(lambda: self.open_scenario(path))
+
+        self.push_screen(ChooseDialog(f"Open a scenario from {folder}", [(p.stem, p) for p in files]), chosen)
+
+    def open_scenario(self, path: Path) -> None:
+        from queries.scenario import load_scenario
+
+        try:
+            scenario = load_scenario(path)
+            self.session.replace(scenario, path)
+        except ScenarioError as err:
+            self.push_screen(ErrorDialog("The scenario could not be opened", f"{err}\n\nNothing was changed."))
+            return
+        self._scenario_changed()
+        made_on = scenario.meta.as_of
+        if made_on is not None and self.period is not None and made_on != self.period.as_of:
+            self.notify(f"{path.name} was made on data as of {made_on}; this data is as of {self.period.as_of}",
+                        severity="warning")
 
     # -- app ----------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ GLOBAL = [
     ("go: KPIs", "Switch to the KPI screen (4)", "app.switch_mode('kpis')"),
     ("go: staffing", "Switch to the Staffing screen (5)", "app.switch_mode('staffing')"),
     ("scenario: save", "Save the scenario as TOML (ctrl+s)", "app.save"),
+    ("scenario: open", "Open a saved scenario (ctrl+o)", "app.open_scenario"),
+    ("scenario: new", "Start an empty scenario (ctrl+n)", "app.new_scenario"),
     ("edit: undo", "Undo the last scenario edit (u)", "app.undo"),
     ("edit: redo", "Redo the edit undone last (ctrl+r)", "app.redo"),
     ("data: reload", "Check and load the data folder again (F5)", "app.reload"),

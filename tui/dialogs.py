@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from tui.validators import ModelField
 
@@ -200,3 +200,24 @@ class FilterDialog(ModalScreen[tuple[str | None, str | None] | None]):
             values = [self.query_one(f"#choice-{i}", Select).value for i in range(2)]
             first, second = (None if v is Select.NULL else str(v) for v in values)
             self.dismiss((first, second))
+
+
+class ChooseDialog(ModalScreen[Any]):
+    """Pick one of a list of (label, value); dismisses with the value or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, Any]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.choices = title, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            # File names come from disk: Text, never markup.
+            yield OptionList(*[Text(label) for label, _ in self.choices], id="choices", classes="dialog-scroll")
+            yield Label("enter to open, esc to cancel", classes="dialog-hint")
+
+    @on(OptionList.OptionSelected)
+    def choose(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index][1])
