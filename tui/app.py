@@ -84,6 +84,7 @@ class WfplanApp(App[None]):
         self.kpi_inputs: KpiInputs | None = None
         self._loading_cursor = None
         self._kpi_cursor = None
+        self.crash_message: str | None = None
         # What the next load should use: a period the planner chose, the scenario to keep.
         self._requested_period: tuple[Any, Any, Any] = (None, None, None)
         self._kept_session: PlanSession | None = None
@@ -396,3 +397,38 @@ class WfplanApp(App[None]):
 
     def on_unmount(self) -> None:
         self.cancel_loading()
+
+    # -- bugs -------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug in a handler: stop without a traceback, keeping the planner's work.
+
+        Textual stops the failing widget's message loop, so carrying on could leave a frozen
+        screen; instead the unsaved scenario is autosaved, the traceback goes to a log
+        file, and the app exits with a short message naming both.
+        """
+        from tui.crash import write_crash_log
+
+        log = write_crash_log(error)
+        lines = [f"wfplan stopped after an unexpected error: {error}", f"The details are in {log}"]
+        autosave = self._autosave()
+        if autosave is not None:
+            lines.append(f"Your unsaved scenario edits are in {autosave} (ctrl+o opens it)")
+        # Printed by the command after the terminal is restored, unwrapped, so the paths
+        # can be copied whole.
+        self.crash_message = "\n".join(lines)
+        self.exit(return_code=1)
+
+    def _autosave(self) -> Path | None:
+        """Save unsaved scenario edits beside the others; None when there is nothing to save."""
+        from queries.scenario_file import SaveError, save_scenario
+
+        session = self.session
+        if session is None or not session.dirty:
+            return None
+        path = self.scenarios_folder() / "autosave.toml"
+        try:
+            save_scenario(session.scenario, path, self.folder)
+        except SaveError:
+            return None
+        return path

@@ -204,6 +204,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     app = WfplanApp(settings=settings, folder=folder, scenario_path=args.scenario)
     app.run()
+    if app.crash_message:
+        print(app.crash_message, file=sys.stderr)
     return app.return_code or EXIT_OK
 
 
