@@ -187,6 +187,7 @@ async def test_a_broken_folder_opens_the_problems_screen(tmp_path: Path) -> None
 
 async def test_report_site_numbers_equal_the_screens(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The JSON report and the Site costs table show the same figures for the same folder."""
+    import datetime as dt
     import json
 
     from queries.format import money, number, share
@@ -198,7 +199,7 @@ async def test_report_site_numbers_equal_the_screens(small_folder: Path, capsys:
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
         assert app.session.baseline_evaluation.site_costs.to_dicts() == [
-            {**s, "lease_end": None if s["lease_end"] is None else __import__("datetime").date.fromisoformat(s["lease_end"])}
+            {**s, "lease_end": None if s["lease_end"] is None else dt.date.fromisoformat(s["lease_end"])}
             for s in report["sites"]
         ]
         table = app.screen.query_one("#sites", DataTable)

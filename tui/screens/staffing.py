@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-import polars as pl
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
