@@ -215,6 +215,10 @@ class WfplanApp(App[None]):
         if message.scenario_error:
             self.push_screen(ErrorDialog("The scenario could not be opened", message.scenario_error
                                          + "\n\nwfplan opened without it; the file is unchanged."))
+        autosave = self.scenarios_folder() / "autosave.toml"
+        if autosave.is_file():
+            self.notify(f"Unsaved edits from an earlier run are in {autosave}; ctrl+o opens them",
+                        severity="warning", timeout=10)
 
     def on_contract_broken(self, message: ContractBroken) -> None:
         self.status = "the data folder breaks the data contract"
