@@ -100,17 +100,19 @@ def check_folder(
 
     steps = _value_steps(passed)
     unreadable: set[str] = set()
-    for done, (label, step) in enumerate(steps):
+    for done, (label, reads, step) in enumerate(steps):
         if progress:
             progress(done, len(steps), label)
-        if label in unreadable:
-            continue
+        if unreadable & reads.keys():
+            continue  # a table it needs cannot be read: already said
         try:
             result.problems.extend(step(engine, result))
         except QueryError as err:
-            # A file whose metadata reads but whose pages are broken fails here: say it once.
-            result.problems.append(Problem(label, f"cannot read: {err}"))
-            unreadable.add(label)
+            # Metadata that reads but data pages that do not fail here. The step's own
+            # table is the one its first scan reads, so that is the one named.
+            table = next(iter(reads))
+            result.problems.append(Problem(passed[table].shown, f"cannot read: {printable(str(err))}"))
+            unreadable |= {table}
     if progress:
         progress(len(steps), len(steps), "done")
     return result
@@ -191,21 +193,29 @@ def _relative(folder: Path, path: Path) -> str:
 Step = Callable[[Engine, CheckResult], list[Problem]]
 
 
-def _value_steps(passed: dict[str, TableSource]) -> list[tuple[str, Step]]:
-    steps: list[tuple[str, Step]] = []
+def _value_steps(passed: dict[str, TableSource]) -> list[tuple[str, dict[str, None], Step]]:
+    """(label, tables read with the step's own first, step) for every rule to run."""
+    steps: list[tuple[str, dict[str, None], Step]] = []
     for name, source in passed.items():
         table = TABLES[name]
-        steps.append((source.shown, _rules_step(table, source.shown)))
+        steps.append((source.shown, {name: None}, _rules_step(table, source.shown)))
         if table.unique:
-            steps.append((source.shown, _unique_step(table, source.shown)))
+            steps.append((source.shown, {name: None}, _unique_step(table, source.shown)))
         for ref in table.references:
             if ref.table in passed:
-                steps.append((source.shown, _reference_step(table, ref, source.shown, passed[ref.table].shown)))
+                steps.append((source.shown, {name: None, ref.table: None},
+                              _reference_step(table, ref, source.shown, passed[ref.table].shown)))
     if "assignments" in passed:
-        steps.append((passed["assignments"].shown, _overlap_step(passed["assignments"].shown)))
+        steps.append((passed["assignments"].shown, {"assignments": None}, _overlap_step(passed["assignments"].shown)))
         if "kpi_daily" in passed:
-            steps.append((passed["kpi_daily"].shown, _unassigned_kpi_step(passed["kpi_daily"].shown)))
+            steps.append((passed["kpi_daily"].shown, {"kpi_daily": None, "assignments": None},
+                          _unassigned_kpi_step(passed["kpi_daily"].shown)))
     return steps
+
+
+def printable(text: str) -> str:
+    """An error text without control characters (DuckDB can quote raw bytes of a file)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _column_rules(column: Column) -> list[tuple[str, str]]:
@@ -223,33 +233,34 @@ def _column_rules(column: Column) -> list[tuple[str, str]]:
 
 
 def _rules_step(table: Table, shown: str) -> Step:
+    """One scan counts the breaking rows of every rule and keeps five examples of each.
+
+    The examples come from the same aggregate (`min(example, 5)` keeps only five), not from
+    a second filtered query: Parquet statistics leave NaN out, so a filter on it can prune
+    the very row group that holds it.
+    """
     checks = [(column, text, breaks) for column in table.columns for text, breaks in _column_rules(column)]
 
     def step(engine: Engine, result: CheckResult) -> list[Problem]:
-        counts = ", ".join(f"count(*) FILTER (WHERE {breaks})" for _, _, breaks in checks)
-        row = engine.sql(f"SELECT count(*), {counts} FROM {quote(table.name)}").row(0)
+        label = f"coalesce({table.label}, '?')"
+        parts = []
+        for column, _, breaks in checks:
+            value = f"CAST({quote(column.name)} AS VARCHAR)"
+            example = f"CASE WHEN {value} IS NULL OR {value} = {label} THEN {label} ELSE {label} || ': ' || {value} END"
+            parts.append(f"count(*) FILTER (WHERE {breaks}), min({example}, {MAX_EXAMPLES}) FILTER (WHERE {breaks})")
+        row = engine.sql(f"SELECT count(*), {', '.join(parts)} FROM {quote(table.name)}").row(0)
         result.rows[table.name] = row[0]
         problems: list[Problem] = []
         if row[0] == 0:
             severity = "warning" if table.optional else "error"
             problems.append(Problem(shown, "table has no rows", rows=0, severity=severity))
-        for (column, text, breaks), broken in zip(checks, row[1:]):
+        for i, (column, text, _) in enumerate(checks):
+            broken, examples = row[1 + 2 * i], row[2 + 2 * i]
             if broken:
-                examples = engine.sql(
-                    f"SELECT coalesce({table.label}, '?') AS row_label, {quote(column.name)} AS value "
-                    f"FROM {quote(table.name)} WHERE {breaks} LIMIT {MAX_EXAMPLES}"
-                )
-                problems.append(Problem(
-                    shown, text, column=column.name, rows=broken,
-                    examples=tuple(_example(label, value) for label, value in examples.iter_rows()),
-                ))
+                problems.append(Problem(shown, text, column=column.name, rows=broken, examples=tuple(examples or ())))
         return problems
 
     return step
-
-
-def _example(label: str, value: Any) -> str:
-    return label if value is None or label == str(value) else f"{label}: {value}"
 
 
 def _unique_step(table: Table, shown: str) -> Step:
@@ -319,7 +330,8 @@ def _overlap_step(shown: str) -> Step:
 def _unassigned_kpi_step(shown: str) -> Step:
     def step(engine: Engine, result: CheckResult) -> list[Problem]:
         unassigned = engine.sql(
-            "SELECT k.agent_id, k.date, count(*) OVER () AS total FROM kpi_daily AS k WHERE NOT EXISTS ("
+            "SELECT k.agent_id, k.date, count(*) OVER () AS total FROM kpi_daily AS k"
+            " WHERE k.agent_id IS NOT NULL AND k.date IS NOT NULL AND NOT EXISTS ("
             "  SELECT 1 FROM assignments AS a WHERE a.agent_id = k.agent_id"
             "  AND a.start_date <= k.date AND (a.end_date IS NULL OR k.date <= a.end_date)) "
             f"ORDER BY k.agent_id, k.date LIMIT {MAX_EXAMPLES}"

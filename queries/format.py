@@ -46,3 +46,8 @@ def months(value: float | None) -> str:
 
 def date(value: dt.date | None) -> str:
     return "—" if value is None else value.isoformat()
+
+
+def clip(text: str, width: int = 24) -> str:
+    """A name from the data cut to `width` characters, with … when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -127,7 +127,7 @@ async def test_a_long_site_name_leaves_room_for_the_numbers(tmp_path: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         words = screen_words(app)
-        assert "KEN " + "K" * 20 + " open 10 2.4 24%" in words
+        assert "KEN " + "K" * 19 + "… open 10 2.4 24%" in words
 
 
 def test_report_tells_scripts_when_a_target_is_out_of_reach(small_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -201,7 +201,8 @@ class WfplanApp(App[None]):
         # Work the numbers out here, off the UI thread: staffing takes a moment.
         session.evaluate()
         if not worker.is_cancelled:
-            self.post_message(DataLoaded(engine, period, data, session, scenario_error))
+            self.post_message(DataLoaded(engine, period, data, session, scenario_error,
+                                         [p.line() for p in result.warnings]))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.status = message.text
@@ -215,6 +216,8 @@ class WfplanApp(App[None]):
         if message.scenario_error:
             self.push_screen(ErrorDialog("The scenario could not be opened", message.scenario_error
                                          + "\n\nwfplan opened without it; the file is unchanged."))
+        for warning in message.warnings:  # the contract's "counted and shown"
+            self.notify(warning, severity="warning", timeout=15)
         autosave = self.scenarios_folder() / "autosave.toml"
         if autosave.is_file():
             self.notify(f"Unsaved edits from an earlier run are in {autosave}; ctrl+o opens them",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -21,6 +21,7 @@ class DataLoaded(Message):
     data: PlanData
     session: PlanSession
     scenario_error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # check lines of severity warning
 
 
 @dataclass

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from queries.format import count, number, share
+from queries.format import clip, count, number, share
 from queries.headcount import (
     by_site,
     monthly_trend,
@@ -176,7 +176,7 @@ class HeadcountScreen(PlanScreen):
         names = dict(self.wf.data.workforce.sites.select("site_id", "name").iter_rows())
         for r in by_site(self.wf.data.workforce).iter_rows(named=True):
             total = r["onsite"] + r["hybrid"] + r["remote"]
-            site = "remote, no site" if r["site_id"] is None else f"{r['site_id']} {names.get(r['site_id'], '')}"
+            site = "remote, no site" if r["site_id"] is None else clip(f"{r['site_id']} {names.get(r['site_id'], '')}")
             table.add_row(
                 Text(site), *[Text(count(r[m]), justify="right") for m in MODES],
                 Text(count(total), justify="right"), Text(share(r["remote"] / total if total else None), justify="right"),

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from queries.config import HiringParams
-from queries.format import count, money, number, plain, share
+from queries.format import clip, count, money, number, plain, share
 from queries.reach import pools, reach_multiplier
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
@@ -127,7 +127,7 @@ class ReachScreen(PlanScreen):
                 share(r["unemployment_rate"]), share(r["broadband_share"], 0), number(r["nearest_site_km"], 0),
             )
             # Region names come from the data: Text, never markup.
-            table.add_row(Text(r["name"]), Text(r["state"]), *[Text(v, justify="right") for v in numbers],
+            table.add_row(Text(clip(r["name"])), Text(clip(r["state"], 8)), *[Text(v, justify="right") for v in numbers],
                           Text(r["reach"]), key=r["region_id"])
         table.border_title = f"{rows.height:,} regions" + (" (filtered)" if self.state_filter or self.reach_filter else "")
         table.move_cursor(column=column, animate=False)

@@ -21,7 +21,7 @@ from textual.widgets import DataTable
 
 from queries.config import RemoteParams
 from queries.explain import SITE_FIGURES, explain_outcome, explain_site_figure
-from queries.format import count, date, money, number, share
+from queries.format import clip, count, date, money, number, share
 from queries.model import site_totals
 from queries.scenario import Closure, SiteChange
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
@@ -118,7 +118,7 @@ class SiteCostsScreen(PlanScreen):
         names = session.baseline.sites.select("site_id", "name")
         # A name from the data can be any length; the fixed first column must leave room.
         rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
-            site=(pl.col("site_id") + " " + pl.col("name")).str.slice(0, 24)
+            site=(pl.col("site_id") + " " + pl.col("name")).map_elements(clip, return_dtype=pl.Utf8)
         )
         if self.state_filter:
             rows = rows.filter(pl.col("state") == self.state_filter)
@@ -273,7 +273,7 @@ class SiteCostsScreen(PlanScreen):
                 self.wf.edit_scenario(session.scenario.with_closure(Closure(site_id=site_id, **values)))
 
         self.app.push_screen(FormDialog(
-            f"Close {site_id} {site['name']}",
+            f"Close {site_id} {clip(site['name'], 40)}",
             [
                 ("close_date", "Close date", Closure, "close_date", default_date.isoformat(), False),
                 ("retain_share", "Retain share", Closure, "retain_share", f"{params.scenario.retain_share:g}", False),
@@ -315,7 +315,7 @@ class SiteCostsScreen(PlanScreen):
             self.wf.edit_scenario(session.scenario.with_site_change(SiteChange(site_id=site_id, **kept)))
 
         self.app.push_screen(FormDialog(
-            f"Costs of {site_id} {base['name']}",
+            f"Costs of {site_id} {clip(base['name'], 40)}",
             [(name, labels[name], SiteChange, name, initial(name), True) for name in figures],
             note="No negative money. An empty field keeps the figure in the data; 0 for no break fee.",
         ), edit)
