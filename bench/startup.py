@@ -1,0 +1,55 @@
+"""What a cold start of wfplan spends its time on (explains benchmarks 1 and 2).
+
+`python -m bench.startup --data DIR` does, in one fresh process, the steps the app takes
+before its first screen shows numbers, without the terminal, and prints one JSON object:
+`import_seconds` (Python modules of the app: Textual, DuckDB, polars, the screens),
+`check_seconds` (the data-contract check, with its slowest queries) and `data_seconds`
+(the as-of workforce, trend and regions, and the first evaluation of the plan). The rest
+of a cold start is Textual starting and drawing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, required=True)
+    folder = parser.parse_args().data
+
+    t0 = time.perf_counter()
+    import tui.app  # noqa: F401 - the import is what is measured
+
+    t1 = time.perf_counter()
+    from bench.common import empty_config
+    from bench.profiling import record_queries, slowest
+    from queries.check import check_folder
+    from queries.config import load_settings
+    from queries.engine import Engine
+    from queries.period import data_range, resolve_period
+    from queries.session import PlanSession
+    from queries.workforce import load_plan_data
+
+    settings = load_settings(empty_config())
+    with record_queries() as timings:
+        t2 = time.perf_counter()
+        engine = Engine(folder)
+        result = check_folder(folder, engine)
+        t3 = time.perf_counter()
+        available = data_range(engine)
+        period = resolve_period(available)
+        data = load_plan_data(engine, period, available)
+        PlanSession(data.workforce, settings.parameters, regions=data.regions).evaluate()
+        t4 = time.perf_counter()
+    print(json.dumps({
+        "ok": result.ok, "import_seconds": t1 - t0, "check_seconds": t3 - t2,
+        "data_seconds": t4 - t3, "check_queries": slowest(timings, 4),
+    }))
+
+
+if __name__ == "__main__":
+    main()
