@@ -66,20 +66,26 @@ class CheckResult:
 
 def open_folder(
     folder: Path, threads: int | None = None, memory_limit: str | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, *, use_cache: bool = False,
 ) -> tuple[Engine, CheckResult]:
     """Check a folder and hand back the engine with its views, as the app and report do."""
     engine = Engine(folder, threads=threads, memory_limit=memory_limit)
-    return engine, check_folder(folder, engine, progress)
+    return engine, check_folder(folder, engine, progress, use_cache=use_cache)
 
 
 def check_folder(
-    folder: Path, engine: Engine | None = None, progress: Progress | None = None
+    folder: Path, engine: Engine | None = None, progress: Progress | None = None, *,
+    use_cache: bool = False,
 ) -> CheckResult:
     """Check `folder`; define its views on `engine` (a new one if None) as a side effect.
 
     The engine that comes back with a clean result is ready for queries, which is how the
     app and `wfplan report` open a folder: check once, then query the same views.
+
+    With `use_cache`, the value rules are not run again on exports that passed them before
+    unchanged (queries/cache.py: same files, sizes and modification times, same wfplan):
+    the schema gate always runs, and the result is the one the full check gave then.
+    `wfplan check` itself always checks everything.
     """
     engine = engine or Engine(folder)
     result = CheckResult(folder)
@@ -98,6 +104,12 @@ def check_folder(
                 continue
             passed[source.name] = source
 
+    key = _cache_key(folder, passed) if use_cache and not result.problems else None
+    if key is not None and _from_cache(result, key):
+        if progress:
+            progress(1, 1, "done (checked before, unchanged since)")
+        return result
+
     steps = _value_steps(passed)
     unreadable: set[str] = set()
     for done, (label, reads, step) in enumerate(steps):
@@ -115,7 +127,37 @@ def check_folder(
             unreadable |= {table}
     if progress:
         progress(len(steps), len(steps), "done")
+    if key is not None and result.ok:
+        from queries import cache
+
+        cache.write("check", key, {"rows": result.rows, "problems": [p.as_dict() for p in result.problems]})
     return result
+
+
+def _cache_key(folder: Path, passed: dict[str, TableSource]) -> str | None:
+    from queries import cache
+
+    if cache.cache_folder().resolve().is_relative_to(folder.resolve()):
+        return None  # never write into the data folder, even through a cache folder in it
+    try:
+        return cache.exports_fingerprint(folder, [f for source in passed.values() for f in source.files])
+    except OSError:
+        return None
+
+
+def _from_cache(result: CheckResult, key: str) -> bool:
+    """Fill `result` from an earlier check of the same exports; False when there is none."""
+    from queries import cache
+
+    cached = cache.read("check", key)
+    try:
+        rows = {str(k): int(v) for k, v in cached["rows"].items()}  # type: ignore[index]
+        problems = [Problem(**{**p, "examples": tuple(p["examples"])}) for p in cached["problems"]]  # type: ignore[index]
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return False  # none, or not one this wfplan wrote: check again
+    result.rows.update(rows)
+    result.problems.extend(problems)
+    return True
 
 
 # -- schema gate ----------------------------------------------------------------------------

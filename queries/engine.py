@@ -59,7 +59,9 @@ class Engine:
 
     def __init__(self, folder: Path, *, threads: int | None = None, memory_limit: str | None = None):
         self.folder = folder
-        config: dict[str, Any] = {}
+        # Where DuckDB spills what does not fit in memory_limit. Its default is ".tmp" in the
+        # working directory, which may be the data folder: wfplan never writes there.
+        config: dict[str, Any] = {"temp_directory": str(spill_folder(folder))}
         if threads:
             config["threads"] = threads
         if memory_limit:
@@ -152,6 +154,18 @@ class Engine:
 
     def close(self) -> None:
         self._con.close()
+
+
+def spill_folder(data_folder: Path) -> Path:
+    """DuckDB's temporary files: in wfplan's cache folder, unless that is in the data folder."""
+    import tempfile
+
+    from queries.cache import cache_folder
+
+    folder = cache_folder() / "spill"
+    if folder.resolve().is_relative_to(data_folder.resolve()):
+        folder = Path(tempfile.gettempdir()) / "wfplan-spill"
+    return folder
 
 
 def first_line(err: BaseException) -> str:

@@ -1,0 +1,147 @@
+"""The check cache: a second open of unchanged exports skips the value rules, and nothing
+else does (a changed, added or removed file, a broken folder, a damaged cache entry)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from queries import cache
+from queries.check import check_folder
+from tests.folders import D, base_tables, write_folder
+from tui.cli import main
+
+WARNING = ("warning: kpi_daily.parquet: date: rows on days the agent has no assignment "
+           "(counted, left out of mode comparisons) (1 row), e.g. A1 on 2023-03-30")
+
+
+@pytest.fixture
+def value_rules_run(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the value rules ran (each entry one full check)."""
+    import queries.check as check
+
+    calls: list[int] = []
+    real = check._value_steps
+
+    def counted(passed):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(passed)
+
+    monkeypatch.setattr(check, "_value_steps", counted)
+    return calls
+
+
+def lines(folder: Path) -> list[str]:
+    return [p.line() for p in check_folder(folder, use_cache=True).problems]
+
+
+def warned_folder(tmp_path: Path) -> Path:
+    tables = base_tables()
+    tables["kpi_daily"] = tables["kpi_daily"].with_columns(
+        date=pl.Series([D(2023, 3, 30), D(2026, 3, 31), D(2026, 3, 31)]))
+    return write_folder(tmp_path / "d", tables)
+
+
+def test_unchanged_exports_are_checked_once(small_folder: Path, value_rules_run: list[int]) -> None:
+    first = check_folder(small_folder, use_cache=True)
+    second = check_folder(small_folder, use_cache=True)
+    assert value_rules_run == [1]
+    assert second.ok and second.problems == [] and second.rows == first.rows
+    assert second.rows["kpi_daily"] == 3
+    assert list(cache.cache_folder().glob("check-*.json")), "nothing was cached"
+
+
+def test_warnings_come_back_from_the_cache(tmp_path: Path, value_rules_run: list[int]) -> None:
+    folder = warned_folder(tmp_path)
+    assert lines(folder) == [WARNING]
+    assert lines(folder) == [WARNING]
+    assert value_rules_run == [1]
+
+
+def test_a_changed_file_is_checked_again(small_folder: Path, value_rules_run: list[int]) -> None:
+    assert lines(small_folder) == []
+    # The same file written again with a broken row: new size and modification time.
+    kpi = pl.read_parquet(small_folder / "kpi_daily.parquet").with_columns(contacts=pl.lit(-1, pl.Int64))
+    kpi.write_parquet(small_folder / "kpi_daily.parquet")
+    assert any("contacts" in line and line.startswith("error") for line in lines(small_folder))
+    assert value_rules_run == [1, 1]
+
+
+def test_only_the_modification_time_changed(small_folder: Path, value_rules_run: list[int]) -> None:
+    lines(small_folder)
+    path = small_folder / "sites.parquet"
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    lines(small_folder)
+    assert value_rules_run == [1, 1]
+
+
+def test_an_added_table_is_checked_again(small_folder: Path, value_rules_run: list[int]) -> None:
+    lines(small_folder)
+    (small_folder / "forecast.parquet").write_bytes(b"not parquet")
+    assert any(line.startswith("error: forecast.parquet") for line in lines(small_folder))
+
+
+def test_a_broken_folder_is_never_cached(small_folder: Path, value_rules_run: list[int]) -> None:
+    kpi = pl.read_parquet(small_folder / "kpi_daily.parquet").with_columns(contacts=pl.lit(-1, pl.Int64))
+    kpi.write_parquet(small_folder / "kpi_daily.parquet")
+    assert lines(small_folder) == lines(small_folder) != []
+    assert value_rules_run == [1, 1]
+    assert not list(cache.cache_folder().glob("check-*.json"))
+
+
+@pytest.mark.parametrize("damage", ["", "{", "[]", '{"rows": {"agents": "x"}, "problems": []}',
+                                    '{"rows": {}, "problems": [{"file": "f", "nope": 1}]}'])
+def test_a_damaged_entry_means_a_full_check(small_folder: Path, value_rules_run: list[int], damage: str) -> None:
+    lines(small_folder)
+    [entry] = cache.cache_folder().glob("check-*.json")
+    entry.write_text(damage)
+    assert lines(small_folder) == []
+    assert value_rules_run == [1, 1]
+
+
+def test_wfplan_check_always_checks_everything(small_folder: Path, value_rules_run: list[int],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    lines(small_folder)
+    assert main(["check", "--data", str(small_folder)]) == 0
+    assert value_rules_run == [1, 1]
+
+
+def test_no_cache_inside_the_data_folder(small_folder: Path, value_rules_run: list[int],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(small_folder / "cache"))
+    lines(small_folder)
+    lines(small_folder)
+    assert value_rules_run == [1, 1]
+    assert not (small_folder / "cache").exists()
+
+
+def test_an_unwritable_cache_only_costs_time(small_folder: Path, value_rules_run: list[int],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = small_folder.parent / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert lines(small_folder) == lines(small_folder) == []
+    assert value_rules_run == [1, 1]
+
+
+def test_clear_empties_the_cache(small_folder: Path, value_rules_run: list[int]) -> None:
+    lines(small_folder)
+    assert cache.clear() == 1
+    lines(small_folder)
+    assert value_rules_run == [1, 1]
+
+
+def test_duckdb_spills_into_the_cache_folder_not_the_working_directory(
+        small_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from queries.engine import Engine
+
+    monkeypatch.chdir(small_folder)  # DuckDB's default would be ./.tmp: the data folder
+    setting = "SELECT current_setting('temp_directory') AS d"
+    assert Engine(small_folder).sql(setting).item() == str(cache.cache_folder() / "spill")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(small_folder / "cache"))
+    spill = Path(Engine(small_folder).sql(setting).item())
+    assert not spill.resolve().is_relative_to(small_folder.resolve())
