@@ -142,6 +142,8 @@ class Settings(BaseSettings, Parameters):
     """Folder of Parquet exports; unset uses the demo folder in the user cache."""
     scenarios_folder: Path | None = None
     """Where scenario files are saved; unset uses the user data folder."""
+    exports_folder: Path | None = None
+    """Where tables exported from the screens (ctrl+e) go; unset uses the user data folder."""
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
     kpi: KpiSettings = Field(default_factory=KpiSettings)
 

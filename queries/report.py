@@ -7,19 +7,26 @@ section is built by the same functions its screen uses (a `PlanSession` and the 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from queries.compare import Compared, comparison_section
 from queries.engine import Engine
 from queries.headcount import headcount_section, monthly_trend
 from queries.kpi import kpi_section, load_kpi_inputs
 from queries.model import delta, site_totals
 from queries.period import Period
 from queries.reach import reach_section
+from queries.scenario import Scenario
 from queries.session import Evaluation, PlanSession
 from queries.workforce import PlanData
 
 
-def build_report(engine: Engine, period: Period, session: PlanSession, data: PlanData) -> dict[str, Any]:
+def build_report(
+    engine: Engine, period: Period, session: PlanSession, data: PlanData,
+    compare: list[tuple[Scenario, Path | None]] | None = None,
+) -> dict[str, Any]:
+    """Every section; with `compare` (two or more scenarios) also `scenario_comparison`."""
     baseline = session.baseline_evaluation
     report: dict[str, Any] = {
         "as_of": period.as_of,
@@ -33,6 +40,8 @@ def build_report(engine: Engine, period: Period, session: PlanSession, data: Pla
         report["reach"] = reach_section(baseline.reach)
     if not session.scenario.is_empty or session.scenario_path is not None:
         report["scenario"] = scenario_section(session)
+    if compare:
+        report["scenario_comparison"] = scenario_comparison_section(session, compare)
     if baseline.staffing is not None:
         report["staffing"] = {"queues": baseline.staffing.queues.to_dicts()}
     return report
@@ -59,3 +68,12 @@ def scenario_section(session: PlanSession) -> dict[str, Any]:
         "delta": delta(result, base),
         "notes": list(result.changes.notes),  # e.g. a remote target that cannot be reached
     }
+
+
+def scenario_comparison_section(session: PlanSession, scenarios: list[tuple[Scenario, Path | None]]) -> dict[str, Any]:
+    """The baseline and each scenario side by side (queries.compare), on this session's data."""
+    compared = []
+    for scenario, path in scenarios:
+        evaluation = session.evaluate() if scenario is session.scenario else session.evaluate_scenario(scenario)
+        compared.append(Compared(scenario.name, None if path is None else str(path), evaluation.outcome))
+    return comparison_section(session.baseline_evaluation.outcome, compared)

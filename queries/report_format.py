@@ -1,7 +1,8 @@
 """Rendering the report dict as JSON, Markdown or CSV text.
 
 JSON keeps numbers unrounded and turns dates into ISO strings; Markdown and CSV print one
-table per section, lists of records as tables and nested objects as key/value rows.
+table per section, lists of records as tables and nested objects as key/value rows. A
+comparison of scenarios is one side-by-side table, with readable figures in Markdown.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import io
 import json
 import math
 from typing import Any
+
+from queries.compare import column_labels, side_by_side
 
 
 def to_json(report: dict[str, Any]) -> str:
@@ -30,9 +33,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+def tables(report: dict[str, Any], formatted: bool = False) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The report as (title, header, rows) tables: lists of records stay tables, the rest
-    is flattened to `key`/`value` rows under its top-level section."""
+    is flattened to `key`/`value` rows under its top-level section.
+
+    `scenario_comparison` is one side-by-side table (queries.compare), its figures
+    `formatted` for reading ($, %, months) or raw for scripts.
+    """
     out: list[tuple[str, list[str], list[list[Any]]]] = []
     scalars: list[list[Any]] = []
 
@@ -47,7 +54,10 @@ def tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
             section.append([prefix, _cell(value)])
 
     for key, value in report.items():
-        if isinstance(value, dict):
+        if key == "scenario_comparison":
+            header, rows = side_by_side(value, formatted)
+            out.append((key, [_printable(h) for h in header], [[_cell(c) for c in row] for row in rows]))
+        elif isinstance(value, dict):
             rows: list[list[Any]] = []
             walk(key, value, rows)
             if rows:
@@ -75,10 +85,15 @@ def _printable(text: str) -> str:
 
 def to_markdown(report: dict[str, Any]) -> str:
     lines = ["# wfplan report", ""]
-    for title, header, rows in tables(report):
-        lines += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for title, header, rows in tables(report, formatted=True):
+        lines += [f"## {title}", "", "| " + " | ".join(_md(h) for h in header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
         lines.append("")
+        if title == "scenario_comparison":  # e.g. a remote target that cannot be reached
+            labels = column_labels(report[title])
+            notes = [f"- {label}: {_printable(note)}" for label, scenario in zip(labels, report[title]["scenarios"], strict=True)
+                     for note in scenario.get("notes", [])]
+            lines += [*notes, ""] if notes else []
     return "\n".join(lines)
 
 

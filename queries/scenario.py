@@ -72,8 +72,16 @@ class AhtDelta(_Strict):
 
 
 class Meta(_Strict):
+    """What the data looked like when wfplan saved the scenario, to say what changed since.
+
+    Files saved before `rows`, `data_from` and `data_to` were recorded still load.
+    """
+
     as_of: dt.date | None = None
     data_fingerprint: str | None = None
+    data_from: dt.date | None = None  # the first and last day with KPI data
+    data_to: dt.date | None = None
+    rows: dict[str, Annotated[int, Field(ge=0)]] | None = None  # rows per table, in the contract's order
 
 
 class Scenario(_Strict):

@@ -2,23 +2,31 @@
 
 Keys come out in the model's field order and unset values are left out, so saving an
 unchanged scenario rewrites identical bytes and a git diff shows only real changes. The
-file is written to a temporary file beside the target, flushed to disk and renamed over
-it: an interrupted save leaves the old file as it was.
+file is written atomically (`queries.atomic_file`): an interrupted save leaves the old
+file as it was.
+
+`[meta]` records what the data looked like (fingerprint, rows per table, KPI date range);
+opening the file on other data says what changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
+import os  # noqa: F401 - the tests interrupt saves through this module's os.replace
 import re
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomlkit
 
+from queries.atomic_file import write_atomically
 from queries.scenario import Meta, Scenario
+
+if TYPE_CHECKING:
+    from queries.engine import Engine
+    from queries.period import DataRange
 
 
 class SaveError(Exception):
@@ -61,23 +69,75 @@ def save_scenario(scenario: Scenario, path: Path, data_folder: Path | None = Non
         raise SaveError(f"{path}: wfplan never writes into the data folder; choose another folder")
     text = scenario_toml(scenario)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, lambda f: f.write(text.encode("utf-8")))
     except OSError as err:
         raise SaveError(f"{path}: cannot save: {err.strerror or err}; the old file is unchanged") from None
 
 
-def with_meta(scenario: Scenario, as_of: dt.date, fingerprint: str) -> Scenario:
-    return scenario.model_copy(update={"meta": Meta(as_of=as_of, data_fingerprint=fingerprint)})
+@dataclass(frozen=True)
+class DataStamp:
+    """What a data folder looks like: its fingerprint, rows per table and KPI date range.
+
+    Saved in a scenario's [meta] so that opening it on changed data can say what changed.
+    """
+
+    fingerprint: str
+    rows: dict[str, int]
+    first: dt.date | None  # the first and last day with KPI data; None without KPI rows
+    last: dt.date | None
+
+
+def data_stamp(engine: Engine, available: DataRange | None) -> DataStamp:
+    """The stamp of the folder `engine` reads (a few small queries: run it off the UI thread)."""
+    from queries.report import row_counts
+
+    files = [f for source in engine.tables.values() for f in source.files]
+    first, last = (available.first, available.last) if available else (None, None)
+    return DataStamp(data_fingerprint(files), row_counts(engine), first, last)
+
+
+def with_meta(scenario: Scenario, as_of: dt.date, stamp: DataStamp) -> Scenario:
+    meta = Meta(as_of=as_of, data_fingerprint=stamp.fingerprint, data_from=stamp.first, data_to=stamp.last,
+                rows=dict(stamp.rows) or None)
+    return scenario.model_copy(update={"meta": meta})
+
+
+def data_changes(meta: Meta, stamp: DataStamp) -> list[str] | None:
+    """What differs between the data a scenario was saved on and the data of `stamp`.
+
+    None when the fingerprints agree, or when the file records none (never saved by wfplan).
+    """
+    if meta.data_fingerprint is None or meta.data_fingerprint == stamp.fingerprint:
+        return None
+    changes: list[str] = []
+    if meta.rows is not None:
+        for table in dict.fromkeys([*meta.rows, *stamp.rows]):
+            before, now = meta.rows.get(table), stamp.rows.get(table)
+            if before != now and before is not None and now is not None:
+                changes.append(f"{table}: {before:,} -> {now:,} rows")
+            elif before != now:
+                changes.append(f"{table}: {_rows(before)} -> {_rows(now)}")
+    if meta.data_to is not None and (meta.data_from, meta.data_to) != (stamp.first, stamp.last):
+        changes.append(f"data from {_span(meta.data_from, meta.data_to)} -> {_span(stamp.first, stamp.last)}")
+    if meta.rows is None and meta.data_to is None:
+        changes.append("the file does not record row counts or dates (saved by an earlier wfplan)")
+    elif not changes:
+        changes.append("the same row counts and dates, but the export files were rewritten since")
+    return changes
+
+
+def changed_data_warning(source: str, meta: Meta, stamp: DataStamp) -> str | None:
+    """One line for the planner: "FILE was saved on other data: kpi_daily: 3 -> 4 rows; ..."."""
+    changes = data_changes(meta, stamp)
+    return None if changes is None else f"{source} was saved on other data: " + "; ".join(changes)
+
+
+def _rows(count: int | None) -> str:
+    return "no table" if count is None else f"{count:,} rows"
+
+
+def _span(first: dt.date | None, last: dt.date | None) -> str:
+    return "no KPI rows" if last is None else f"{first}..{last}"
 
 
 def file_name(name: str) -> str:

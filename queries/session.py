@@ -147,6 +147,21 @@ class PlanSession:
         self._undo.clear()
         self._redo.clear()
 
+    def continue_from(self, earlier: PlanSession) -> None:
+        """Carry the planner's work over from a session on other data (a reload, another
+        as-of date): what was saved, and the undo and redo history that still fits the data."""
+        self.saved = earlier.saved
+
+        def fits(scenario: Scenario) -> bool:
+            try:
+                validate_against(scenario, self.site_ids, "scenario")
+            except ScenarioError:
+                return False
+            return True
+
+        self._undo = [s for s in earlier._undo if fits(s)]
+        self._redo = [s for s in earlier._redo if fits(s)]
+
     def undo(self) -> bool:
         if not self._undo:
             return False

@@ -145,3 +145,31 @@ def test_duckdb_spills_into_the_cache_folder_not_the_working_directory(
     monkeypatch.setenv("XDG_CACHE_HOME", str(small_folder / "cache"))
     spill = Path(Engine(small_folder).sql(setting).item())
     assert not spill.resolve().is_relative_to(small_folder.resolve())
+
+
+async def test_the_app_checks_unchanged_exports_once(small_folder: Path, value_rules_run: list[int]) -> None:
+    from queries.config import load_settings
+    from tests.screen import loaded, screen_text
+    from tui.app import WfplanApp
+
+    for _ in range(2):
+        app = WfplanApp(settings=load_settings(), folder=small_folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
+            assert app.session is not None and "$" in screen_text(app)
+    assert value_rules_run == [1]
+
+
+def test_wfplan_cache_shows_and_clears(small_folder: Path, value_rules_run: list[int],
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--data", str(small_folder)]) == 0  # the report opens through the cache
+    assert main(["report", "--data", str(small_folder)]) == 0
+    assert value_rules_run == [1]
+    capsys.readouterr()
+    assert main(["cache"]) == 0
+    assert capsys.readouterr().out == (
+        f"{cache.cache_folder()}: 1 cached result ('wfplan cache --clear' removes them)\n")
+    assert main(["cache", "--clear"]) == 0
+    assert capsys.readouterr().out == f"removed 1 cached result from {cache.cache_folder()}\n"
+    assert main(["report", "--data", str(small_folder)]) == 0
+    assert value_rules_run == [1, 1]

@@ -10,7 +10,9 @@ from textual.widgets import Input
 
 from queries.config import load_settings
 from queries.scenario import AhtDelta, Closure, RemoteTarget, Scenario, SiteChange, load_scenario
-from queries.scenario_file import SaveError, file_name, save_scenario, scenario_toml
+from queries.scenario_file import (
+    DataStamp, SaveError, changed_data_warning, file_name, save_scenario, scenario_toml, with_meta,
+)
 from tests.screen import loaded, screen_words
 from tui.app import WfplanApp
 
@@ -135,3 +137,74 @@ async def test_open_a_saved_scenario_and_a_broken_one(small_folder: Path, tmp_pa
         await pilot.press("ctrl+n", "y")
         await pilot.pause()
         assert app.session.scenario == Scenario() and app.session.scenario_path is None
+
+
+# -- what the data looked like: [meta] and the changed-data warning ---------------------------
+
+STAMP = DataStamp("0123456789abcdef", {"sites": 3, "agents": 8, "assignments": 9, "kpi_daily": 1_800_000, "regions": 4},
+                  dt.date(2024, 10, 1), dt.date(2026, 9, 30))
+
+
+def test_meta_records_rows_and_dates_in_a_stable_order(tmp_path: Path) -> None:
+    scenario = with_meta(EVERY_CHANGE, dt.date(2026, 9, 30), STAMP)
+    text = scenario_toml(scenario)
+    assert text.endswith(
+        '[meta]\nas_of = 2026-09-30\ndata_fingerprint = "0123456789abcdef"\ndata_from = 2024-10-01\n'
+        "data_to = 2026-09-30\n\n[meta.rows]\nsites = 3\nagents = 8\nassignments = 9\nkpi_daily = 1800000\nregions = 4\n"
+    )
+    path = tmp_path / "s.toml"
+    save_scenario(scenario, path)
+    first = path.read_bytes()
+    assert first == text.encode()
+    loaded_back = load_scenario(path)
+    assert loaded_back == scenario
+    save_scenario(loaded_back, path)
+    assert path.read_bytes() == first
+
+
+def test_a_file_from_before_rows_were_recorded_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "old.toml"
+    old = 'name = "Old"\ndescription = ""\n\n[meta]\nas_of = 2026-03-31\ndata_fingerprint = "abc"\n'
+    path.write_text(old)
+    scenario = load_scenario(path)
+    assert scenario.meta.rows is None and scenario.meta.data_from is None
+    save_scenario(scenario, path)
+    assert path.read_text() == old
+    assert changed_data_warning("old.toml", scenario.meta, STAMP) == (
+        "old.toml was saved on other data: the file does not record row counts or dates (saved by an earlier wfplan)")
+
+
+@pytest.mark.parametrize(("rows", "first", "last", "expected"), [
+    ({**STAMP.rows, "kpi_daily": 1_850_000}, dt.date(2024, 10, 1), dt.date(2026, 10, 31),
+     "kpi_daily: 1,800,000 -> 1,850,000 rows; data from 2024-10-01..2026-09-30 -> 2024-10-01..2026-10-31"),
+    ({**STAMP.rows, "forecast": 672}, STAMP.first, STAMP.last, "forecast: no table -> 672 rows"),
+    ({k: v for k, v in STAMP.rows.items() if k != "regions"}, STAMP.first, STAMP.last, "regions: 4 rows -> no table"),
+    ({**STAMP.rows, "kpi_daily": 0}, None, None,
+     "kpi_daily: 1,800,000 -> 0 rows; data from 2024-10-01..2026-09-30 -> no KPI rows"),
+    (STAMP.rows, STAMP.first, STAMP.last, "the same row counts and dates, but the export files were rewritten since"),
+])
+def test_what_changed_in_the_data(rows: dict[str, int], first: dt.date | None, last: dt.date | None, expected: str) -> None:
+    meta = with_meta(Scenario(), dt.date(2026, 9, 30), STAMP).meta
+    now = DataStamp("fedcba9876543210", rows, first, last)
+    assert changed_data_warning("plan.toml", meta, now) == f"plan.toml was saved on other data: {expected}"
+
+
+def test_no_warning_on_the_same_data_or_without_a_fingerprint() -> None:
+    assert changed_data_warning("plan.toml", with_meta(Scenario(), dt.date(2026, 9, 30), STAMP).meta, STAMP) is None
+    assert changed_data_warning("plan.toml", Scenario().meta, STAMP) is None  # never saved by wfplan
+
+
+@pytest.mark.parametrize(("meta", "message"), [
+    ("[meta.rows]\nkpi_daily = -1\n", "meta.rows.kpi_daily: must be >= 0 (got -1)"),
+    ('[meta.rows]\nsites = "many"\n', "meta.rows.sites: must be a whole number (got 'many')"),
+    ('[meta]\ndata_from = "last year"\n', "meta.data_from: "),
+    ("[meta]\nrow = 3\n", "meta.row: unknown key (did you mean meta.rows?)"),
+])
+def test_a_broken_meta_names_file_key_and_rule(tmp_path: Path, meta: str, message: str) -> None:
+    from queries.scenario import ScenarioError
+
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "x"\n{meta}')
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    assert str(raised.value).startswith(f"{path}: {message}")

@@ -1,4 +1,4 @@
-"""The wfplan Textual app: four planning screens over one data folder and one scenario.
+"""The wfplan Textual app: six planning screens over one data folder and one scenario.
 
 The app owns the state (engine, period, `PlanSession`) and bumps `revision` whenever it
 changes; screens watch `revision` and redraw. Loading the folder (the contract check, then
@@ -22,6 +22,7 @@ from queries.engine import Engine, QueryCancelled, QueryError
 from queries.kpi import KpiInputs
 from queries.period import Period
 from queries.scenario import Scenario, ScenarioError
+from queries.scenario_file import DataStamp
 from queries.session import PlanSession
 from queries.workforce import PlanData
 from tui.commands import ScreenCommands
@@ -31,6 +32,7 @@ from tui.screens.headcount import HeadcountScreen
 from tui.screens.kpis import KpiScreen
 from tui.screens.reach import ReachScreen
 from tui.screens.problems import ProblemsScreen
+from tui.screens.scenarios import ScenariosScreen
 from tui.screens.site_costs import SiteCostsScreen
 from tui.screens.staffing import StaffingScreen
 
@@ -44,6 +46,7 @@ class WfplanApp(App[None]):
         "reach": ReachScreen,
         "kpis": KpiScreen,
         "staffing": StaffingScreen,
+        "scenarios": ScenariosScreen,
     }
     DEFAULT_MODE = "sites"
     COMMANDS = App.COMMANDS | {ScreenCommands}
@@ -53,8 +56,11 @@ class WfplanApp(App[None]):
         Binding("3", "switch_mode('reach')", "Reach", show=False),
         Binding("4", "switch_mode('kpis')", "KPIs", show=False),
         Binding("5", "switch_mode('staffing')", "Staffing", show=False),
+        Binding("6", "switch_mode('scenarios')", "Scenarios", show=False),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+s", "save", "Save", show=False),
+        # Save as: a plain letter, since terminals over SSH cannot send ctrl+shift+s.
+        Binding("w", "save_as", "Save as", show=False),
         Binding("ctrl+o", "open_scenario", "Open scenario", show=False),
         Binding("ctrl+n", "new_scenario", "New scenario", show=False),
         Binding("ctrl+r", "redo", "Redo", show=False),
@@ -82,6 +88,8 @@ class WfplanApp(App[None]):
         self.data: PlanData | None = None
         self.session: PlanSession | None = None
         self.kpi_inputs: KpiInputs | None = None
+        self.data_stamp: DataStamp | None = None
+        """What the loaded data looks like (rows, dates), for scenario files' [meta]."""
         self._loading_cursor = None
         self._kpi_cursor = None
         self.crash_message: str | None = None
@@ -100,6 +108,9 @@ class WfplanApp(App[None]):
     # -- loading --------------------------------------------------------------------------
 
     def action_reload(self) -> None:
+        """Check and load the folder again; the scenario, its edits and its history stay."""
+        if self.session is not None:
+            self._kept_session = self.session
         self.load_data()
 
     def load_data(self) -> None:
@@ -166,6 +177,7 @@ class WfplanApp(App[None]):
         from queries.check import check_folder
         from queries.period import data_range, resolve_period
         from queries.scenario import load_scenario
+        from queries.scenario_file import data_stamp
         from queries.workforce import load_plan_data
 
         worker = get_current_worker()
@@ -175,7 +187,7 @@ class WfplanApp(App[None]):
         def progress(done: int, total: int, label: str) -> None:
             self.post_message(LoadProgress(f"checking {label} ({done}/{total})…"))
 
-        result = check_folder(self.folder, engine, progress)
+        result = check_folder(self.folder, engine, progress, use_cache=True)
         if worker.is_cancelled:
             return
         if not result.ok:
@@ -185,13 +197,19 @@ class WfplanApp(App[None]):
         available = data_range(engine)
         period = resolve_period(available, *self._requested_period)
         data = load_plan_data(engine, period, available)
+        stamp = data_stamp(engine, available)  # row counts and dates, once per load
         params, scenario_error = self.settings.parameters, None
         tables = {"regions": data.regions, "forecast": data.forecast}
         session = PlanSession(data.workforce, params, **tables)
         kept = self._kept_session
-        if kept is not None:  # a new as-of date: the planner's scenario and its history stay
-            session = PlanSession(data.workforce, params, kept.scenario, kept.scenario_path, **tables)
-            session.saved = kept.saved
+        if kept is not None:  # a reload or another as-of date: the planner's work stays
+            try:
+                session = PlanSession(data.workforce, params, kept.scenario, kept.scenario_path, **tables)
+                session.continue_from(kept)
+            except ScenarioError as err:  # e.g. a site it closes is gone from the new exports
+                autosave = self._autosave(kept)
+                scenario_error = f"{err}\n\nThe scenario does not fit the data as it is now" + (
+                    f"; its edits are saved in {autosave}" if autosave else "")
         elif self.scenario_path is not None:
             try:
                 session = PlanSession(data.workforce, params, load_scenario(self.scenario_path),
@@ -202,20 +220,24 @@ class WfplanApp(App[None]):
         session.evaluate()
         if not worker.is_cancelled:
             self.post_message(DataLoaded(engine, period, data, session, scenario_error,
-                                         [p.line() for p in result.warnings]))
+                                         [p.line() for p in result.warnings], stamp))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.status = message.text
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         self.engine, self.period, self.data = message.engine, message.period, message.data
+        reopened = self._kept_session is None and message.session.scenario_path is not None
         self.session, self._kept_session = message.session, None
+        self.data_stamp = message.stamp
         self._loading_cursor = None
         self.status = ""
         self.revision += 1
         if message.scenario_error:
             self.push_screen(ErrorDialog("The scenario could not be opened", message.scenario_error
                                          + "\n\nwfplan opened without it; the file is unchanged."))
+        elif reopened:  # --scenario FILE, read by this load
+            self._warn_if_other_data(message.session.scenario, message.session.scenario_path)
         for warning in message.warnings:  # the contract's "counted and shown"
             self.notify(warning, severity="warning", timeout=15)
         autosave = self.scenarios_folder() / "autosave.toml"
@@ -304,27 +326,60 @@ class WfplanApp(App[None]):
         if session.scenario_path is not None:
             self._save(session.scenario, session.scenario_path)
             return
+        self._save_named("Save scenario", "Save")
+
+    def action_save_as(self) -> None:
+        """Save the scenario under a new name, in a new file of the scenarios folder."""
+        if self.session is not None:
+            self._save_named("Save scenario as", "Save as")
+
+    def _save_named(self, title: str, submit: str) -> None:
+        """Ask for a name and save to NAME.toml in the scenarios folder; ask before
+        replacing a file that holds another scenario."""
         from queries.scenario import Scenario
         from queries.scenario_file import file_name
         from tui.dialogs import FormDialog
 
+        session = self.session
+        folder = self.scenarios_folder()
+
         def named(values: dict[str, object] | None) -> None:
-            if values is not None:
-                name = str(values["name"])
-                self._save(session.scenario.model_copy(update={"name": name}),
-                           self.scenarios_folder() / file_name(name))
+            if values is None:
+                return
+            name = str(values["name"])
+            scenario, path = session.scenario.model_copy(update={"name": name}), folder / file_name(name)
+            if path == session.scenario_path or not path.exists():
+                self._save(scenario, path)
+                return
+            self.push_screen(ConfirmDialog(
+                f"Replace {path.name}?",
+                f"{path} already exists{self._holding(path)}. Replace it with the scenario '{name}'? "
+                "Keep it to save nothing (then choose another name).",
+                confirm="Replace", cancel="Keep it"), lambda replace: self._save(scenario, path) if replace else None)
 
         self.push_screen(FormDialog(
-            "Save scenario", [("name", "Name", Scenario, "name", session.scenario.name, False)],
-            submit="Save", note=f"Saved as TOML in {self.scenarios_folder()}",
+            title, [("name", "Name", Scenario, "name", session.scenario.name, False)],
+            submit=submit, note=f"Saved as NAME.toml in {folder}",
         ), named)
 
+    @staticmethod
+    def _holding(path: Path) -> str:
+        """", holding the scenario 'NAME'" when the file can be read."""
+        from queries.scenario import load_scenario
+
+        try:
+            return f", holding the scenario '{load_scenario(path).name}'"
+        except ScenarioError:
+            return ""
+
     def _save(self, scenario: Scenario, path: Path) -> None:
-        from queries.scenario_file import SaveError, data_fingerprint, save_scenario, with_meta
+        from queries.scenario_file import DataStamp, SaveError, data_fingerprint, save_scenario, with_meta
 
         session, engine, period = self.session, self.engine, self.period
-        files = [f for source in engine.tables.values() for f in source.files]
-        scenario = with_meta(scenario, period.as_of, data_fingerprint(files))
+        stamp = self.data_stamp
+        if stamp is None:  # not expected once loaded; the fingerprint alone still tells changes apart
+            stamp = DataStamp(data_fingerprint([f for s in engine.tables.values() for f in s.files]), {}, None, None)
+        scenario = with_meta(scenario, period.as_of, stamp)
         try:
             save_scenario(scenario, path, self.folder)
         except SaveError as err:
@@ -379,25 +434,40 @@ class WfplanApp(App[None]):
             self.push_screen(ErrorDialog("The scenario could not be opened", f"{err}\n\nNothing was changed."))
             return
         self._scenario_changed()
+        self._warn_if_other_data(scenario, path)
+
+    def _warn_if_other_data(self, scenario: Scenario, path: Path) -> None:
+        """Say so when a scenario was saved on other data (and what changed) or another as-of."""
+        from queries.scenario_file import changed_data_warning
+
         made_on = scenario.meta.as_of
         if made_on is not None and self.period is not None and made_on != self.period.as_of:
             self.notify(f"{path.name} was made on data as of {made_on}; this data is as of {self.period.as_of}",
                         severity="warning")
+        warning = None if self.data_stamp is None else changed_data_warning(path.name, scenario.meta, self.data_stamp)
+        if warning:
+            self.notify(warning, title="Other data", severity="warning", timeout=20)
 
     # -- app ----------------------------------------------------------------------------
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
 
+    @property
+    def work(self) -> PlanSession | None:
+        """The planner's session, also while a reload is under way."""
+        return self.session or self._kept_session
+
     def action_quit_app(self) -> None:
-        if self.session is not None and self.session.dirty:
+        work = self.work
+        if work is not None and work.dirty:
             def answer(quit_: bool | None) -> None:
                 if quit_:
                     self.exit()
 
             self.push_screen(ConfirmDialog(
                 "Quit with unsaved edits?",
-                f"The scenario '{self.session.scenario.name}' has edits that are not saved. "
+                f"The scenario '{work.scenario.name}' has edits that are not saved. "
                 "Quitting loses them.", confirm="Quit", cancel="Stay"), answer)
         else:
             self.exit()
@@ -406,6 +476,26 @@ class WfplanApp(App[None]):
         self.cancel_loading()
 
     # -- bugs -------------------------------------------------------------------------------
+
+    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
+        """Every key, palette entry and button action: a bug in one opens an error screen
+        (the edits autosaved, the traceback in a log file) and the app carries on."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as error:
+            self._show_bug(error)
+            return True
+
+    def _show_bug(self, error: Exception) -> None:
+        from tui.crash import write_crash_log
+
+        log = write_crash_log(error)
+        autosave = self._autosave()
+        kept = f"\n\nYour unsaved scenario edits are also saved in {autosave}." if autosave else ""
+        self.push_screen(ErrorDialog(
+            "Something went wrong",
+            f"{error or type(error).__name__}\n\nThat action did not finish. The details are in {log}; "
+            f"please send that file with a bug report.{kept}"))
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug in a handler: stop without a traceback, keeping the planner's work.
@@ -426,11 +516,11 @@ class WfplanApp(App[None]):
         self.crash_message = "\n".join(lines)
         self.exit(return_code=1)
 
-    def _autosave(self) -> Path | None:
+    def _autosave(self, session: PlanSession | None = None) -> Path | None:
         """Save unsaved scenario edits beside the others; None when there is nothing to save."""
         from queries.scenario_file import SaveError, save_scenario
 
-        session = self.session
+        session = session or self.work
         if session is None or not session.dirty:
             return None
         path = self.scenarios_folder() / "autosave.toml"

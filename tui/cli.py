@@ -111,14 +111,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="replace DIR if it exists")
     demo.set_defaults(run=run_demo)
 
+    cache = sub.add_parser("cache", help="show or clear the cache of check results",
+                           description="The app and report keep the result of the contract check of "
+                           "unchanged exports in the user cache folder, keyed by the files' names, sizes "
+                           "and modification times, so a second start skips it. A changed export is "
+                           "always checked again; --clear empties the cache.")
+    cache.add_argument("--clear", action="store_true", help="remove every cached result")
+    cache.set_defaults(run=run_cache)
+
     report = sub.add_parser("report", parents=[common, data], help="print the planning numbers for scripts",
-                            description="Print the numbers of every screen. JSON keys are a stable interface.")
+                            description="Print the numbers of every screen. JSON keys are a stable interface. "
+                            "Two --scenario options add the baseline and both scenarios side by side.")
     report.add_argument("--format", choices=["json", "md", "csv"], default="json", help="output format (default json)")
     report.add_argument("--as-of", type=iso_date, metavar="DATE", help="as-of date (default: last day with KPI data)")
     report.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="period start (default: 90 days before --to)")
     report.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="period end (default: last day with KPI data)")
-    report.add_argument("--scenario", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-                        help="add the scenario section for this scenario file")
+    report.add_argument("--scenario", type=Path, metavar="FILE", action="append", default=argparse.SUPPRESS,
+                        help="add the scenario section for this scenario file; give it twice (or more) "
+                        "to add scenario_comparison: the baseline and each scenario side by side")
     report.set_defaults(run=run_report)
     return parser
 
@@ -151,6 +161,19 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_DATA
 
 
+def run_cache(args: argparse.Namespace) -> int:
+    from queries import cache
+
+    folder = cache.cache_folder()
+    if args.clear:
+        removed = cache.clear()
+        print(f"removed {removed} cached result{'s' * (removed != 1)} from {folder}")
+    else:
+        entries = len(list(folder.glob("*.json"))) if folder.is_dir() else 0
+        print(f"{folder}: {entries} cached result{'s' * (entries != 1)} ('wfplan cache --clear' removes them)")
+    return EXIT_OK
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from queries.demo import DemoError, generate_demo
     from tui.progress import terminal_progress
@@ -172,13 +195,15 @@ def run_report(args: argparse.Namespace) -> int:
     from queries.period import PeriodError, data_range, resolve_period
     from queries.report import build_report
     from queries.report_format import FORMATS
-    from queries.scenario import ScenarioError, load_scenario
+    from queries.scenario import ScenarioError, load_scenario, validate_against
     from queries.session import PlanSession
     from queries.workforce import load_plan_data
 
     settings = settings_from(args)
+    # A list when given after `report` (append), one path when given before it.
+    paths = args.scenario if isinstance(args.scenario, list) else [args.scenario] if args.scenario else []
     try:
-        scenario = load_scenario(args.scenario) if args.scenario else None
+        scenarios = [load_scenario(path) for path in paths]
     except ScenarioError as err:
         raise UsageError(f"scenario error: {err}") from None
     engine = open_checked(settings)
@@ -189,12 +214,29 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     data = load_plan_data(engine, period, available)
     try:
-        session = PlanSession(data.workforce, settings.parameters, scenario, args.scenario,
-                              regions=data.regions, forecast=data.forecast)
+        session = PlanSession(data.workforce, settings.parameters, scenarios[0] if scenarios else None,
+                              paths[0] if paths else None, regions=data.regions, forecast=data.forecast)
+        for scenario, path in zip(scenarios[1:], paths[1:], strict=True):
+            validate_against(scenario, session.site_ids, str(path))
     except ScenarioError as err:
         raise UsageError(f"scenario error: {err}") from None
-    sys.stdout.write(FORMATS[args.format](build_report(engine, period, session, data)))
+    warn_about_changed_data(engine, available, list(zip(scenarios, paths, strict=True)))
+    compare = list(zip(scenarios, paths, strict=True)) if len(scenarios) > 1 else None
+    sys.stdout.write(FORMATS[args.format](build_report(engine, period, session, data, compare)))
     return EXIT_OK
+
+
+def warn_about_changed_data(engine: Any, available: Any, scenarios: list[tuple[Any, Path]]) -> None:
+    """On stderr: each scenario file saved on other data, and what changed (rows, dates)."""
+    from queries.scenario_file import changed_data_warning, data_stamp
+
+    if not any(s.meta.data_fingerprint for s, _ in scenarios):
+        return
+    stamp = data_stamp(engine, available)
+    for scenario, path in scenarios:
+        warning = changed_data_warning(str(path), scenario.meta, stamp)
+        if warning:
+            print(f"wfplan: warning: {warning}", file=sys.stderr)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -244,7 +286,7 @@ def open_checked(settings: Settings) -> Any:
     with terminal_progress(f"checking {folder}") as progress:
         engine, result = open_folder(
             folder, settings.duckdb.threads, settings.duckdb.memory_limit,
-            progress=lambda done, total, _: progress(done, total),
+            progress=lambda done, total, _: progress(done, total), use_cache=True,
         )
     if not result.ok:
         for problem in result.problems:

@@ -87,7 +87,7 @@ def HelpScreen(screen: Screen[Any]) -> TextDialog:  # noqa: N802 - reads as a sc
     bindings.sort(key=lambda item: not isinstance(item[1].node, (Screen, App)))
     lines = [f"{active.binding.key_display or key:>10}  {active.binding.description}" for key, active in bindings]
     lines += [
-        "1 2 3 4 5  switch screens: Site costs, Headcount, Hiring reach, KPIs, Staffing",
+        "   1 to 6  switch screens: Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios",
         "   ctrl+p  command palette: every action of this screen by name",
         "   arrows  move the cell cursor; tab moves between fields",
     ]
@@ -207,16 +207,16 @@ class ChooseDialog(ModalScreen[Any]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, title: str, choices: list[tuple[str, Any]]) -> None:
+    def __init__(self, title: str, choices: list[tuple[str, Any]], hint: str = "enter to open, esc to cancel") -> None:
         super().__init__(classes="dialog-screen")
-        self.title_text, self.choices = title, choices
+        self.title_text, self.choices, self.hint = title, choices, hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="dialog-title")
             # File names come from disk: Text, never markup.
             yield OptionList(*[Text(label) for label, _ in self.choices], id="choices", classes="dialog-scroll")
-            yield Label("enter to open, esc to cancel", classes="dialog-hint")
+            yield Label(self.hint, classes="dialog-hint")
 
     @on(OptionList.OptionSelected)
     def choose(self, event: OptionList.OptionSelected) -> None:

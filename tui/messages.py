@@ -10,6 +10,7 @@ from queries.check import CheckResult
 from queries.engine import Engine
 from queries.kpi import KpiInputs
 from queries.period import Period
+from queries.scenario_file import DataStamp
 from queries.session import PlanSession
 from queries.workforce import PlanData
 
@@ -22,6 +23,7 @@ class DataLoaded(Message):
     session: PlanSession
     scenario_error: str | None = None
     warnings: list[str] = field(default_factory=list)  # check lines of severity warning
+    stamp: DataStamp | None = None  # row counts and dates, for scenario files' [meta]
 
 
 @dataclass

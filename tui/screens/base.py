@@ -1,7 +1,10 @@
-"""What every planning screen shares: the info bar, the footer, and redrawing on change.
+"""What every planning screen shares: the info bar, the footer, redrawing on change, and
+exporting its table.
 
 A screen implements `compose_body()` and `show()`; it reads the app's state (data,
-period, session) and never reaches into other screens.
+period, session) and never reaches into other screens. A screen with a table implements
+`export_table()`, built from the same frame it draws, so ctrl+e and the palette's
+"export: ..." commands write what the planner sees.
 """
 
 from __future__ import annotations
@@ -10,21 +13,37 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
+from tui.dialogs import ErrorDialog
+from tui.export import ExportFailed, TableExported, ask_and_export, copy_table
 from tui.widgets.info_bar import InfoBar
 
 if TYPE_CHECKING:
+    from queries.table_export import ExportTable
     from tui.app import WfplanApp
 
 PaletteCommand = tuple[str, str, str]  # (name "category: action", help, action name)
+
+EXPORT_PALETTE: list[PaletteCommand] = [
+    ("export: csv", "Write this screen's table to a CSV file (ctrl+e)", "export('csv')"),
+    ("export: parquet", "Write this screen's table to a Parquet file (ctrl+e)", "export('parquet')"),
+    ("export: markdown", "Write this screen's table to a Markdown file, as shown (ctrl+e)", "export('markdown')"),
+    ("export: copy to clipboard", "Copy this screen's table as tab-separated text (OSC 52)", "copy_table"),
+]
 
 
 class PlanScreen(Screen[None]):
     SCREEN_TITLE: ClassVar[str] = ""
     PALETTE: ClassVar[list[PaletteCommand]] = []
+    # Screens add their own BINDINGS; Textual merges these in.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+e", "export", "Export the table (CSV, Parquet, Markdown)", show=False),
+    ]
 
     @property
     def wf(self) -> WfplanApp:
@@ -52,4 +71,39 @@ class PlanScreen(Screen[None]):
         """Redraw from the app's current state."""
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return list(self.PALETTE)
+        return [*self.PALETTE, *EXPORT_PALETTE]
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export_table(self) -> ExportTable | None:
+        """The table this screen shows, as the planner sees it; None while there is none."""
+        return None
+
+    def no_export_reason(self) -> str:
+        """What to tell the planner when `export_table` has nothing."""
+        if self.wf.session is None:
+            return "Nothing to export yet: the data is not loaded"
+        return f"The {self.SCREEN_TITLE} screen has no table to export"
+
+    def action_export(self, fmt: str = "csv") -> None:
+        ask_and_export(self, fmt)
+
+    def action_copy_table(self) -> None:
+        copy_table(self)
+
+    def on_table_exported(self, message: TableExported) -> None:
+        self.notify(f"Exported {message.rows:,} rows to {message.path}")
+
+    def on_export_failed(self, message: ExportFailed) -> None:
+        self.app.push_screen(ErrorDialog("The table was not exported", message.reason))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in an export writer: say so here, not as a failed data load (the app's handler)."""
+        if event.worker.group != "export" or event.state != WorkerState.ERROR:
+            return
+        event.stop()
+        from tui.crash import write_crash_log
+
+        error = event.worker.error
+        log = write_crash_log(error) if error else None
+        self.app.push_screen(ErrorDialog("The table was not exported", f"{error}\n\nDetails: {log}"))

@@ -31,6 +31,7 @@ from queries.headcount import (
 )
 from queries.model import MODES, headcount_by_mode, remote_share
 from queries.scenario import RemoteTarget
+from queries.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.mix_chart import MixChart, MonthMix
@@ -182,6 +183,35 @@ class HeadcountScreen(PlanScreen):
                 Text(count(total), justify="right"), Text(share(r["remote"] / total if total else None), justify="right"),
                 key=r["site_id"] or "",
             )
+
+    def export_table(self) -> ExportTable | None:
+        """The lower table as shown: months (newest first) or sites. Hires and leavers, shown
+        as onsite/hybrid/remote, become one number column per mode."""
+        if self.wf.session is None:
+            return None
+        where = "" if self.site is None else f"-{self.site.lower()}"
+        if self.view == "months":
+            trend = monthly_trend(self.wf.data.monthly, self.site).sort("month", descending=True)
+            frame = trend.select(
+                pl.col("month").alias("Month"),
+                *[pl.col(m).alias(m.capitalize()) for m in MODES],
+                pl.col("remote_share").alias("Remote %"),
+                *[pl.col(f"{kind}_{m}").alias(f"{kind.capitalize()} {m}") for kind in ("hires", "leavers") for m in MODES],
+            )
+            shown = {"Month": lambda v: f"{v:%Y-%m}", "Remote %": share, **{m.capitalize(): count for m in MODES}}
+            return ExportTable(f"headcount{where}-months", frame, shown)
+        names = dict(self.wf.data.workforce.sites.select("site_id", "name").iter_rows())
+        sites = by_site(self.wf.data.workforce)
+        total = pl.col("onsite") + pl.col("hybrid") + pl.col("remote")
+        frame = sites.select(
+            pl.col("site_id").map_elements(lambda s: f"{s} {names.get(s, '')}".strip(), return_dtype=pl.Utf8)
+            .fill_null("remote, no site").alias("Site"),
+            *[pl.col(m).alias(m.capitalize()) for m in MODES],
+            total.alias("Total"),
+            pl.when(total > 0).then(pl.col("remote") / total).alias("Remote %"),
+        )
+        return ExportTable("headcount-sites", frame, {"Remote %": share, **{m.capitalize(): count for m in MODES},
+                                                      "Total": count})
 
     # -- actions ----------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from queries.kpi import COMPARED_KPIS, REPORT_COMPARISONS, compare, kpi_groups
 from queries.model import MODES
 from queries.period import PeriodChoice
 from queries.scenario import AhtDelta
+from queries.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.trend_chart import TrendChart
@@ -98,11 +99,17 @@ class KpiScreen(PlanScreen):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def _floor(self) -> int:
+        return self.wf.session.evaluate().params.privacy.min_group_agents
+
+    def _groups(self, floor: int) -> pl.DataFrame:
+        inputs = self.wf.kpi_inputs
+        return kpi_groups(inputs.agent_sums, inputs.attrition, [self.split] if self.split else [], floor)
+
     def show(self) -> None:
         inputs = self.wf.kpi_inputs
-        floor = self.wf.session.evaluate().params.privacy.min_group_agents
-        by = [self.split] if self.split else []
-        groups = kpi_groups(inputs.agent_sums, inputs.attrition, by, floor)
+        floor = self._floor()
+        groups = self._groups(floor)
         self._fill_groups(groups, floor)
         self._fill_comparisons(inputs.agent_sums, floor)
         self._plot_trend(inputs, floor)
@@ -110,34 +117,70 @@ class KpiScreen(PlanScreen):
     def _fill_groups(self, groups: pl.DataFrame, floor: int) -> None:
         table: DataTable[Any] = self.query_one("#kpi-groups", DataTable)
         table.clear(columns=True)
-        table.add_column("Mode", key="mode")
-        if self.split:
-            table.add_column(SPLIT_LABELS[self.split].capitalize(), key="split")
-        table.add_column(Text("Agents", justify="right"), key="agents")
-        table.add_column(Text("Contacts", justify="right"), key="contacts")
-        for kpi in self.kpi_order():
-            table.add_column(Text(KPI_DISPLAY[kpi][0], justify="right"), key=kpi)
-        table.add_column(Text("Attrition/yr", justify="right"), key="attrition")
+        for key, label, numeric in self._group_columns():
+            table.add_column(Text(label, justify="right") if numeric else label, key=key)
         for i, row in enumerate(groups.iter_rows(named=True)):
-            cells: list[Text] = [Text(row["work_mode"])]
-            if self.split:
-                value = row[self.split]
-                cells.append(Text(f"{value:%Y-%m}" if self.split == "month" else str(value or "no site")))
-            if row["suppressed"]:
-                cells.append(Text(f"suppressed (< {floor} agents)", style="dim"))
-                cells += [Text("") for _ in range(len(self.kpi_order()) + 2)]
-            else:
-                cells += [Text(count(row["agents"]), justify="right"), Text(count(row["contacts"]), justify="right")]
-                for kpi in self.kpi_order():
-                    value = row[kpi]
-                    cells.append(Text("n/a" if value is None else KPI_DISPLAY[kpi][1](value), justify="right",
-                                      style="bold" if kpi == self.primary else ""))
-                cells.append(Text(share(row["attrition_annualized"]), justify="right"))
-            table.add_row(*cells, key=str(i))
+            table.add_row(*self._group_cells(row, floor), key=str(i))
         period = self.wf.period
         empty = self.wf.kpi_inputs.agent_sums.is_empty()
         table.border_title = (f"No KPI rows between {period.start} and {period.end}" if empty
                               else f"By {SPLIT_LABELS[self.split]}, {period.start} to {period.end}")
+
+    def _group_columns(self) -> list[tuple[str, str, bool]]:
+        """The groups table's columns: key, heading, numeric."""
+        split = [("split", SPLIT_LABELS[self.split].capitalize(), False)] if self.split else []
+        return [
+            ("mode", "Mode", False), *split, ("agents", "Agents", True), ("contacts", "Contacts", True),
+            *[(kpi, KPI_DISPLAY[kpi][0], True) for kpi in self.kpi_order()], ("attrition", "Attrition/yr", True),
+        ]
+
+    def _group_cells(self, row: dict[str, Any], floor: int) -> list[Text]:
+        """One group as the screen shows it: a suppressed group shows no figure at all."""
+        cells: list[Text] = [Text(row["work_mode"])]
+        if self.split:
+            value = row[self.split]
+            cells.append(Text(f"{value:%Y-%m}" if self.split == "month" else str(value or "no site")))
+        if _hidden(row, floor):
+            cells.append(Text(f"suppressed (< {floor} agents)", style="dim"))
+            cells += [Text("") for _ in range(len(self.kpi_order()) + 2)]
+        else:
+            cells += [Text(count(row["agents"]), justify="right"), Text(count(row["contacts"]), justify="right")]
+            for kpi in self.kpi_order():
+                value = row[kpi]
+                cells.append(Text("n/a" if value is None else KPI_DISPLAY[kpi][1](value), justify="right",
+                                  style="bold" if kpi == self.primary else ""))
+            cells.append(Text(share(row["attrition_annualized"]), justify="right"))
+        return cells
+
+    def export_table(self) -> ExportTable | None:
+        """The groups table as shown. A suppressed group keeps its keys and exports no
+        figure: its numbers are empty and "Privacy" says why (Markdown: as on screen)."""
+        if not self._ready() or self.wf.kpi_inputs.period != self.wf.period:
+            return None
+        floor = self._floor()
+        groups = self._groups(floor)
+        headings = [label for _, label, _ in self._group_columns()]
+        text = pl.DataFrame([[c.plain for c in self._group_cells(r, floor)] for r in groups.iter_rows(named=True)],
+                            schema=dict.fromkeys(headings, pl.Utf8), orient="row")
+        split_type = pl.Date if self.split == "month" else pl.Utf8
+        figures = ["agents", "contacts", *self.kpi_order(), "attrition_annualized"]
+        records = []
+        for r in groups.iter_rows(named=True):
+            hidden = _hidden(r, floor)
+            split = [r[self.split] if self.split == "month" else str(r[self.split] or "no site")] if self.split else []
+            records.append([r["work_mode"], *split, *(None if hidden else r[f] for f in figures),
+                            f"suppressed (< {floor} agents)" if hidden else None])
+        ratios = [KPI_DISPLAY[kpi][0] for kpi in self.kpi_order()] + ["Attrition/yr"]
+        schema = {"Mode": pl.Utf8, **({headings[1]: split_type} if self.split else {}),
+                  "Agents": pl.Int64, "Contacts": pl.Int64, **dict.fromkeys(ratios, pl.Float64), "Privacy": pl.Utf8}
+        frame = pl.DataFrame(records, schema=schema, orient="row")
+        return ExportTable("kpis" + (f"-by-{SPLIT_LABELS[self.split].replace(' ', '-')}" if self.split else ""),
+                           frame, text=text)
+
+    def no_export_reason(self) -> str:
+        if self.wf.session is not None:
+            return "Nothing to export yet: the KPIs are still loading"
+        return super().no_export_reason()
 
     def _fill_comparisons(self, agent_sums: pl.DataFrame, floor: int) -> None:
         table: DataTable[Any] = self.query_one("#kpi-compare", DataTable)
@@ -254,6 +297,12 @@ class KpiScreen(PlanScreen):
             f"Privacy floor: a group with fewer than {floor} agents shows no values, and one more",
             "cell is hidden when a hidden one could be worked out from the others.",
         ]))
+
+
+def _hidden(group: dict[str, Any], floor: int) -> bool:
+    """Shows no figures: suppressed by `kpi_groups`, and (belt and braces) any group whose
+    agent count is unknown or under the floor."""
+    return bool(group["suppressed"]) or group["agents"] is None or group["agents"] < floor
 
 
 def _fmt(value: float | None, fmt: Callable[[float], str]) -> Text:

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from queries.config import HiringParams
 from queries.format import clip, count, money, number, plain, share
 from queries.reach import pools, reach_multiplier
+from queries.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.region_map import MapPoint, RegionMap
@@ -131,6 +132,15 @@ class ReachScreen(PlanScreen):
                           Text(r["reach"]), key=r["region_id"])
         table.border_title = f"{rows.height:,} regions" + (" (filtered)" if self.state_filter or self.reach_filter else "")
         table.move_cursor(column=column, animate=False)
+
+    def export_table(self) -> ExportTable | None:
+        """The regions as listed (filter and sort), names in full, shares as fractions."""
+        if self.wf.session is None:
+            return None
+        frame = self.regions().select(pl.col(key).alias(label) for key, label, _ in COLUMNS)
+        shown = {"CSRs": count, "Available": lambda v: number(v, 0), "Wage": wage, "Unemp": share,
+                 "Broadband": lambda v: share(v, 0), "Site km": lambda v: number(v, 0)}
+        return ExportTable("hiring-reach", frame, shown)
 
     # -- actions ----------------------------------------------------------------------------
 

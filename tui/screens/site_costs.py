@@ -24,6 +24,7 @@ from queries.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.format import clip, count, date, money, number, share
 from queries.model import site_totals
 from queries.scenario import Closure, SiteChange
+from queries.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.bar_chart import BarChart
@@ -162,9 +163,17 @@ class SiteCostsScreen(PlanScreen):
         baseline = {r["site_id"]: r for r in self.wf.session.baseline_evaluation.site_costs.iter_rows(named=True)}
         for row in rows.iter_rows(named=True):
             table.add_row(*self._cells(row, baseline.get(row["site_id"])), key=row["site_id"])
+        table.add_row(*self._cells(self._total_row(rows), None, style="bold"), key=TOTAL_KEY)
+        if keep_row is not None and keep_row in rows["site_id"].to_list():
+            table.move_cursor(row=rows["site_id"].to_list().index(keep_row), column=keep_column, animate=False)
+        else:
+            table.move_cursor(column=keep_column, animate=False)
+
+    def _total_row(self, rows: pl.DataFrame) -> dict[str, Any]:
+        """The totals row: the sites shown that the scenario keeps open."""
         open_rows = rows.filter(pl.col("closes").is_null())
         totals = site_totals(open_rows)
-        total_row = {
+        return {
             "site": f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total",
             "status": "", "lease_end": None, "closes": None,
             "lease_annual": open_rows["lease_annual"].sum(), "opex_annual": open_rows["opex_annual"].sum(),
@@ -173,11 +182,24 @@ class SiteCostsScreen(PlanScreen):
             "agents_onsite": int(open_rows["agents_onsite"].sum()), "agents_hybrid": int(open_rows["agents_hybrid"].sum()),
             **totals,
         }
-        table.add_row(*self._cells(total_row, None, style="bold"), key=TOTAL_KEY)
-        if keep_row is not None and keep_row in rows["site_id"].to_list():
-            table.move_cursor(row=rows["site_id"].to_list().index(keep_row), column=keep_column, animate=False)
-        else:
-            table.move_cursor(column=keep_column, animate=False)
+
+    def export_table(self) -> ExportTable | None:
+        """The sites as listed (filter, sort, totals row last), names in full; a site the
+        scenario closes keeps its figures, its status reads "closes DATE"."""
+        if self.wf.session is None:
+            return None
+        rows = self.rows()
+        names = dict(self.wf.session.baseline.sites.select("site_id", "name").iter_rows())
+        records = [
+            {**r, "site": f"{r['site_id']} {names.get(r['site_id'], '')}".strip(),
+             "status": f"closes {r['closes']}" if r["closes"] is not None else r["status"]}
+            for r in rows.iter_rows(named=True)
+        ]
+        records.append({**self._total_row(rows), "status": None})
+        schema = {c.key: rows.schema.get(c.key, pl.Utf8) for c in COLUMNS} | {"site": pl.Utf8, "status": pl.Utf8}
+        frame = pl.DataFrame([{c.key: r.get(c.key) for c in COLUMNS} for r in records], schema=schema, orient="row")
+        frame = frame.rename({c.key: c.label for c in COLUMNS})
+        return ExportTable("site-costs", frame, {c.label: c.fmt for c in COLUMNS if c.key not in ("site", "status")})
 
     @staticmethod
     def _cells(row: dict[str, Any], baseline: dict[str, Any] | None, style: str = "") -> list[Text]:

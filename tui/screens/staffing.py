@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+import polars as pl
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
@@ -20,6 +21,7 @@ from textual.widgets import DataTable, Static
 from queries.config import StaffingParams
 from queries.format import money, number, plain, share
 from queries.staffing import intraday_profile, weekly_staffing
+from queries.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 
@@ -90,6 +92,31 @@ class StaffingScreen(PlanScreen):
             f"Queues: scheduled {out.scheduled_fte:,} FTE" + (f" (AHT {delta:+.1%}, labor {money(out.staffing_labor)}/yr)"
                                                               if out.staffing_labor else "")
         )
+
+    def export_table(self) -> ExportTable | None:
+        """The queues table as shown (ASA in seconds; "vs baseline" 0 where it shows —)."""
+        session = self.wf.session
+        if session is None or session.evaluate().staffing is None:
+            return None
+        queues = session.evaluate().staffing.queues
+        baseline = session.baseline_evaluation.staffing.queues.select("queue", base=pl.col("scheduled_fte"))
+        frame = queues.join(baseline, on="queue", how="left", maintain_order="left").select(
+            pl.col("queue").alias("Queue"), pl.col("peak_required").alias("Peak"),
+            pl.col("required_fte").alias("Required FTE"), pl.col("scheduled_fte").alias("Scheduled"),
+            (pl.col("scheduled_fte") - pl.col("base")).alias("vs baseline"), pl.col("service_level").alias("SL"),
+            pl.col("asa_seconds").alias("ASA"), pl.col("occupancy").alias("Occupancy"),
+        )
+        shown = {
+            "Peak": lambda v: f"{v:,}", "Required FTE": lambda v: number(v, 1), "Scheduled": lambda v: f"{v:,}",
+            "vs baseline": lambda v: f"{v:+,}" if v else "—", "SL": share, "Occupancy": share,
+            "ASA": lambda v: "n/a" if v is None else f"{v:.1f} s",
+        }
+        return ExportTable("staffing-queues", frame, shown)
+
+    def no_export_reason(self) -> str:
+        if self.wf.session is not None:
+            return "Nothing to export: this data folder has no forecast, so staffing has no table"
+        return super().no_export_reason()
 
     def _fill_weeks(self, evaluation: Any) -> None:
         """Each queue's required and scheduled FTE per week; the gap is on the total, since

@@ -1,0 +1,185 @@
+"""Writing a screen's table to CSV, Parquet or Markdown, and as text for the clipboard.
+
+A screen hands over an `ExportTable`: the rows the planner sees (same filter, sort,
+headings and totals row) as a polars frame whose numbers stay numbers, plus how each
+column reads on screen, which only Markdown uses ("$1,200" there, 1200.0 in CSV).
+Files are written atomically (`queries.atomic_file`) and never into the data folder;
+every failure is an `ExportError` that names the file and says why, and leaves an
+existing file as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import polars as pl
+
+from queries.atomic_file import default_file_mode, write_atomically
+
+# format -> file suffix
+FORMATS: dict[str, str] = {"csv": ".csv", "parquet": ".parquet", "markdown": ".md"}
+
+
+class ExportError(Exception):
+    """A table could not be written; the message names the file and why."""
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """A screen's table: `name` for the file ("site-costs"), `frame` with the screen's
+    headings as column names, and how Markdown shows it: `shown` formats per heading, or
+    `text`, the screen's own cell strings, when a cell's text depends on more than its
+    value (a suppressed KPI group reads "suppressed (< 5 agents)", not "n/a")."""
+
+    name: str
+    frame: pl.DataFrame
+    shown: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+    text: pl.DataFrame | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+    def cell(self, heading: str, value: Any) -> str:
+        """`value` as the screen shows it; a cell the screen leaves blank stays blank."""
+        fmt = self.shown.get(heading)
+        if fmt is not None:
+            return fmt(value)
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:,.2f}"
+        return str(value)
+
+
+# -- where ---------------------------------------------------------------------------------
+
+
+def default_exports_folder() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("wfplan") / "exports"
+
+
+def exports_folder(configured: Path | None) -> Path:
+    """The `exports_folder` setting, or the user data folder's `wfplan/exports`."""
+    return configured.expanduser() if configured is not None else default_exports_folder()
+
+
+def default_stem(table: str, as_of: dt.date | None) -> str:
+    """The file name without suffix: "site-costs" on 2026-09-30 -> site-costs-2026-09-30."""
+    return table if as_of is None else f"{table}-{as_of.isoformat()}"
+
+
+def default_file_name(table: str, as_of: dt.date | None, fmt: str) -> str:
+    """"site-costs" on 2026-09-30 as CSV -> site-costs-2026-09-30.csv."""
+    return default_stem(table, as_of) + FORMATS[fmt]
+
+
+def export_path(name: str, folder: Path, fmt: str) -> Path:
+    """Where the file `name` goes: a relative name in `folder`, `~` expanded, and the
+    format's suffix added when the name has none."""
+    name = name.strip()
+    if not name:
+        raise ExportError("the file needs a name")
+    if "\0" in name:
+        raise ExportError(f"{name!r}: a file name cannot hold a NUL character")
+    path = Path(name).expanduser()
+    if not path.is_absolute():
+        path = folder / path
+    if not path.suffix:
+        path = path.with_name(path.name + FORMATS[fmt])
+    return path
+
+
+def check_target(path: Path, data_folder: Path | None) -> None:
+    """Refuse a path inside the data folder (or the folder itself): wfplan only reads it."""
+    if data_folder is None:
+        return
+    try:
+        inside = path.resolve().is_relative_to(data_folder.resolve())
+    except (OSError, RuntimeError) as err:  # a symlink loop, an unreadable folder
+        raise ExportError(f"{path}: cannot export: {err}") from None
+    if inside:
+        raise ExportError(f"{path}: wfplan never writes into the data folder ({data_folder}); "
+                          "choose another folder")
+
+
+# -- as text ------------------------------------------------------------------------------
+
+
+def csv_text(table: ExportTable, separator: str = ",") -> str:
+    """The frame as CSV (or TSV with separator "\\t"): headings, then raw values; a blank
+    cell is empty."""
+    return table.frame.write_csv(separator=separator)
+
+
+def tsv_text(table: ExportTable) -> str:
+    """Tab-separated text: what a spreadsheet takes when pasted."""
+    return csv_text(table, separator="\t")
+
+
+def markdown_text(table: ExportTable) -> str:
+    """A GitHub-flavoured Markdown table with the cells as the screen shows them; number
+    columns are right-aligned."""
+    if table.text is not None:
+        headings = table.text.columns
+        rows = [["" if c is None else str(c) for c in row] for row in table.text.iter_rows()]
+    else:
+        headings = table.frame.columns
+        rows = [[table.cell(h, v) for h, v in zip(headings, row)] for row in table.frame.iter_rows()]
+    numeric = [h in table.frame.schema and table.frame.schema[h].is_numeric() for h in headings]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+    lines = [line(headings), "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+    lines += [line(cells) for cells in rows]
+    return "\n".join(lines) + "\n"
+
+
+# -- files ---------------------------------------------------------------------------------
+
+
+def write_csv(table: ExportTable, path: Path, data_folder: Path | None = None) -> Path:
+    return _write(path, data_folder, lambda f: table.frame.write_csv(f))
+
+
+def write_parquet(table: ExportTable, path: Path, data_folder: Path | None = None) -> Path:
+    return _write(path, data_folder, lambda f: table.frame.write_parquet(f))
+
+
+def write_markdown(table: ExportTable, path: Path, data_folder: Path | None = None) -> Path:
+    text = markdown_text(table)
+    return _write(path, data_folder, lambda f: f.write(text.encode("utf-8")))
+
+
+WRITERS: dict[str, Callable[[ExportTable, Path, Path | None], Path]] = {
+    "csv": write_csv, "parquet": write_parquet, "markdown": write_markdown,
+}
+
+
+def write_table(table: ExportTable, path: Path, fmt: str, data_folder: Path | None = None) -> Path:
+    """Write `table` as `fmt` (csv, parquet or markdown) to `path`; returns the path."""
+    if fmt not in WRITERS:
+        raise ExportError(f"{path}: unknown format {fmt!r}; choose one of {', '.join(WRITERS)}")
+    return WRITERS[fmt](table, path, data_folder)
+
+
+def _write(path: Path, data_folder: Path | None, write: Callable[[BinaryIO], Any]) -> Path:
+    check_target(path, data_folder)
+    try:
+        if path.is_dir():
+            raise ExportError(f"{path}: cannot export: that is a folder; give a file name")
+        # Exports are meant to be shared: the mode any other program would give them.
+        write_atomically(path, write, mode=default_file_mode())
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise ExportError(f"{path}: cannot export: {reason}; an existing file is unchanged") from None
+    except (pl.exceptions.PolarsError, ValueError) as err:
+        raise ExportError(f"{path}: cannot export: {err}") from None
+    return path

@@ -1,0 +1,109 @@
+"""The planner's work survives a reload (F5), a reload that no longer fits, and a bug in an action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from queries.config import load_settings
+from queries.scenario import load_scenario
+from tests.folders import base_tables, write_folder
+from tests.screen import loaded, screen_text
+from tui.app import WfplanApp
+from tui.dialogs import ConfirmDialog, ErrorDialog
+from tui.screens.site_costs import SiteCostsScreen
+
+
+@pytest.fixture
+def scenarios(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("WFPLAN_SCENARIOS_FOLDER", str(tmp_path / "scenarios"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "scenarios"
+
+
+def make_app(folder: Path) -> WfplanApp:
+    return WfplanApp(settings=load_settings(), folder=folder)
+
+
+async def test_f5_keeps_the_scenario_its_unsaved_edits_and_undo(small_folder: Path, scenarios: Path) -> None:
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")  # close KEN with the dialog's defaults
+        await pilot.pause()
+        assert [c.site_id for c in app.session.scenario.closures] == ["KEN"] and app.session.dirty
+        await pilot.press("f5")
+        await loaded(pilot)
+        assert [c.site_id for c in app.session.scenario.closures] == ["KEN"]
+        assert app.session.dirty and "●" in screen_text(app).splitlines()[0]
+        await pilot.press("u")  # the undo history came along
+        await pilot.pause()
+        assert app.session.scenario.closures == [] and not app.session.dirty
+
+
+async def test_a_reload_the_scenario_no_longer_fits_keeps_the_edits_in_a_file(
+        tmp_path: Path, scenarios: Path) -> None:
+    folder = write_folder(tmp_path / "data")
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")
+        await pilot.pause()
+        assert [c.site_id for c in app.session.scenario.closures] == ["KEN"]
+        # The exports change under the app: KEN is gone (with its assignments).
+        tables = base_tables()
+        tables["sites"] = tables["sites"].filter(pl.col("site_id") != "KEN")
+        tables["assignments"] = tables["assignments"].filter(pl.col("site_id").fill_null("") != "KEN")
+        write_folder(folder, tables)
+        await pilot.press("f5")
+        await loaded(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ErrorDialog)
+        text = screen_text(app)
+        assert "The scenario could not be opened" in text and "KEN" in text
+        autosave = scenarios / "autosave.toml"
+        assert [c.site_id for c in load_scenario(autosave).closures] == ["KEN"]
+        assert app.session is not None and app.session.scenario.closures == []
+
+
+async def test_quitting_during_a_reload_still_asks(small_folder: Path, scenarios: Path) -> None:
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")
+        await pilot.pause()
+        app.action_reload()  # the session is set aside while the folder loads again
+        assert app.session is None
+        app.action_quit_app()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+
+
+async def test_a_bug_in_an_action_opens_an_error_screen_and_the_app_carries_on(
+        small_folder: Path, scenarios: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: SiteCostsScreen) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(SiteCostsScreen, "action_sort", broken)
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        text = " ".join(screen_text(app).split())
+        assert "Something went wrong" in text and "division by zero" in text and "Traceback" not in text
+        logs = list((tmp_path / "state").rglob("crash-*.log"))
+        assert len(logs) == 1 and "ZeroDivisionError" in logs[0].read_text()
+        assert [c.site_id for c in load_scenario(scenarios / "autosave.toml").closures] == ["KEN"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SiteCostsScreen)
+        await pilot.press("u")  # still working
+        await pilot.pause()
+        assert app.session.scenario.closures == []
+    assert app.return_code in (None, 0)
