@@ -2,7 +2,7 @@
 
 The cache lives in the user cache folder (`~/.cache/wfplan` on Linux), never in the data
 folder. Every entry is named by a fingerprint of the exports it was made from (each
-file's path, size and modification time, in nanoseconds) and of the wfplan code that made
+file's path, size, and modification and change times in nanoseconds) and of the wfplan code that made
 it, so an export that changes, a file that comes or goes, or a new wfplan all miss the
 cache and the result is worked out again: a stale result is never used. An entry that
 cannot be read is ignored and worked out again; a cache that cannot be written is skipped
@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-_CODE = ("contract.py", "check.py", "exports.py", "problems.py", "cache.py")
+_CODE = ("contract.py", "check.py", "exports.py", "problems.py", "cache.py", "engine.py")
 
 
 def cache_folder() -> Path:
@@ -44,7 +42,8 @@ def exports_fingerprint(folder: Path, files: Iterable[Path]) -> str:
     digest = hashlib.sha256(f"{code_version()}\0{folder.resolve()}\n".encode())
     for path in sorted(files):
         stat = path.stat()
-        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        # ctime too: a copy that keeps the old mtime (rsync -a, cp -p) still changes it.
+        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n".encode())
     return digest.hexdigest()[:32]
 
 
@@ -59,17 +58,10 @@ def read(kind: str, key: str) -> dict[str, Any] | None:
 
 def write(kind: str, key: str, data: dict[str, Any]) -> None:
     """Keep `data` under `key`; written atomically, and skipped if the cache cannot be written."""
-    folder = cache_folder()
+    from queries.atomic_file import write_atomically
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out)
-            os.replace(tmp, folder / f"{kind}-{key}.json")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(cache_folder() / f"{kind}-{key}.json", lambda out: out.write(json.dumps(data).encode()))
     except OSError:
         return
 

@@ -116,8 +116,9 @@ class DuckDBSettings(_Section):
     # DuckDB starts every thread asked for: a typo like 100000 would exhaust the machine.
     threads: int | None = Field(None, ge=1, le=256)
     """DuckDB worker threads (1 to 256); unset lets DuckDB use every core."""
-    memory_limit: str | None = Field(None, pattern=r"^\s*(0*[1-9]\d*(\.\d+)?|0*\.\d*[1-9]\d*)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
-    """DuckDB memory limit such as "2GB"; unset lets DuckDB choose (80% of RAM)."""
+    memory_limit: str | None = Field("1GB", pattern=r"^\s*(0*[1-9]\d*(\.\d+)?|0*\.\d*[1-9]\d*)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
+    """DuckDB memory limit such as "2GB" (default 1GB: the machine is shared over SSH;
+    beyond it DuckDB spills to disk in wfplan's cache folder, never the data folder)."""
 
 
 class KpiSettings(_Section):

@@ -173,3 +173,14 @@ def test_wfplan_cache_shows_and_clears(small_folder: Path, value_rules_run: list
     assert capsys.readouterr().out == f"removed 1 cached result from {cache.cache_folder()}\n"
     assert main(["report", "--data", str(small_folder)]) == 0
     assert value_rules_run == [1, 1]
+
+
+def test_duckdb_takes_1gb_unless_configured(small_folder: Path) -> None:
+    from queries.config import load_settings
+    from queries.engine import Engine
+
+    settings = load_settings()
+    assert settings.duckdb.memory_limit == "1GB"
+    engine = Engine(small_folder, memory_limit=settings.duckdb.memory_limit)
+    # DuckDB shows 1GB (10^9 bytes) in binary units.
+    assert engine.sql("SELECT current_setting('memory_limit') AS m").item() == "953.6 MiB"

@@ -107,3 +107,48 @@ async def test_a_bug_in_an_action_opens_an_error_screen_and_the_app_carries_on(
         await pilot.pause()
         assert app.session.scenario.closures == []
     assert app.return_code in (None, 0)
+
+
+async def test_notifications_never_read_text_as_markup(small_folder: Path, scenarios: Path) -> None:
+    app = make_app(small_folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        app.notify("Saved /tmp/[bold]odd[/]/plan.toml")
+        app.screen.notify("site [red]KEN[/red]", severity="warning")
+        await pilot.pause()
+        shown = [(n.message, n.markup) for n in app._notifications]
+        assert ("Saved /tmp/[bold]odd[/]/plan.toml", False) in shown
+        assert ("site [red]KEN[/red]", False) in shown
+
+
+async def test_a_changed_export_is_noticed_once_and_f5_clears_it(tmp_path: Path, scenarios: Path) -> None:
+    from tui import app as app_module
+
+    folder = write_folder(tmp_path / "data")
+    app = make_app(folder)
+    assert app_module.WATCH_SECONDS <= 10  # the planner hears of it within seconds
+
+    def told() -> list[str]:
+        return [n.message for n in app._notifications if n.title == "Data changed"]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app._watch_folder()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert told() == []
+        base_tables()["sites"].with_columns(lease_annual=pl.col("lease_annual") * 2).write_parquet(
+            folder / "sites.parquet")
+        for _ in range(2):  # said once, not every few seconds
+            app._watch_folder()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert told() == ["The data folder changed on disk (sites.parquet); the numbers shown are from before. "
+                          "F5 reloads."]
+        await pilot.press("f5")
+        await loaded(pilot)
+        assert "$200,000" in screen_text(app)  # KEN's lease, doubled
+        app._watch_folder()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(told()) == 1

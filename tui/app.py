@@ -37,6 +37,10 @@ from tui.screens.site_costs import SiteCostsScreen
 from tui.screens.staffing import StaffingScreen
 
 
+WATCH_SECONDS = 5.0
+"""How often the app looks (stat only) whether the exports changed under it."""
+
+
 class WfplanApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "wfplan"
@@ -96,6 +100,9 @@ class WfplanApp(App[None]):
         # What the next load should use: a period the planner chose, the scenario to keep.
         self._requested_period: tuple[Any, Any, Any] = (None, None, None)
         self._kept_session: PlanSession | None = None
+        # The exports as they were when the numbers shown were read (queries/watch.py).
+        self._folder_state: tuple[Any, ...] | None = None
+        self._told_changed = False
 
     def on_mount(self) -> None:
         # Over SSH, animation is lag and noise: off unless TEXTUAL_ANIMATIONS asks for it.
@@ -103,6 +110,7 @@ class WfplanApp(App[None]):
 
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
+        self.set_interval(WATCH_SECONDS, self._watch_folder)
         self.load_data()
 
     # -- loading --------------------------------------------------------------------------
@@ -114,6 +122,9 @@ class WfplanApp(App[None]):
         self.load_data()
 
     def load_data(self) -> None:
+        # A problems screen from the last load is about to be out of date either way.
+        while isinstance(self.screen, ProblemsScreen):
+            self.pop_screen()
         self.cancel_loading()
         self.session, self.kpi_inputs, self.status = None, None, "checking the data folder…"
         self.revision += 1
@@ -140,11 +151,12 @@ class WfplanApp(App[None]):
         except PeriodError as err:
             self.push_screen(ErrorDialog("That period cannot be used", str(err)))
             return
+        self._requested_period = (period.as_of, period.start, period.end)  # F5 keeps it too
         if self.period is not None and period.as_of == self.period.as_of:
+            self._cancel("kpi", self._kpi_cursor)  # the old period's KPIs are not wanted now
             self.period, self.kpi_inputs = period, None
             self.revision += 1
             return
-        self._requested_period = (period.as_of, period.start, period.end)
         self._kept_session = self.session
         self.load_data()
 
@@ -154,7 +166,7 @@ class WfplanApp(App[None]):
             return
         if self.kpi_inputs is not None and self.kpi_inputs.period == self.period:
             return
-        if any(w.group == "kpi" and w.is_running for w in self.workers):
+        if any(w.group == "kpi" and w.is_running and not w.is_cancelled for w in self.workers):
             return
         self._load_kpis(self.engine, self.period)
 
@@ -171,6 +183,8 @@ class WfplanApp(App[None]):
         if self.period is not None and message.inputs.period == self.period:
             self.kpi_inputs = message.inputs
             self.kpi_revision += 1
+        else:  # another period's, finished before it could be cancelled: load this one's
+            self.call_later(self.request_kpis)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def _load(self) -> None:
@@ -180,7 +194,10 @@ class WfplanApp(App[None]):
         from queries.scenario_file import data_stamp
         from queries.workforce import load_plan_data
 
+        from queries.watch import folder_state
+
         worker = get_current_worker()
+        state = folder_state(self.folder)  # before reading: a change during the load shows too
         engine = Engine(self.folder, threads=self.settings.duckdb.threads, memory_limit=self.settings.duckdb.memory_limit)
         self._loading_cursor = engine.cursor()
 
@@ -192,6 +209,8 @@ class WfplanApp(App[None]):
             return
         if not result.ok:
             self.post_message(ContractBroken(result))
+            return
+        if worker.is_cancelled:  # an interrupt between two queries would be lost otherwise
             return
         self.post_message(LoadProgress("loading the workforce…"))
         available = data_range(engine)
@@ -216,11 +235,13 @@ class WfplanApp(App[None]):
                                       self.scenario_path, **tables)
             except ScenarioError as err:
                 scenario_error = str(err)
+        if worker.is_cancelled:
+            return
         # Work the numbers out here, off the UI thread: staffing takes a moment.
         session.evaluate()
         if not worker.is_cancelled:
             self.post_message(DataLoaded(engine, period, data, session, scenario_error,
-                                         [p.line() for p in result.warnings], stamp))
+                                         [p.line() for p in result.warnings], stamp, state))
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.status = message.text
@@ -230,6 +251,7 @@ class WfplanApp(App[None]):
         reopened = self._kept_session is None and message.session.scenario_path is not None
         self.session, self._kept_session = message.session, None
         self.data_stamp = message.stamp
+        self._folder_state, self._told_changed = message.folder_state, False
         self._loading_cursor = None
         self.status = ""
         self.revision += 1
@@ -247,7 +269,34 @@ class WfplanApp(App[None]):
 
     def on_contract_broken(self, message: ContractBroken) -> None:
         self.status = "the data folder breaks the data contract"
-        self.push_screen(ProblemsScreen(message.result))
+        if not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen(message.result))
+
+    # -- noticing a changed folder ----------------------------------------------------------
+
+    def _watch_folder(self) -> None:
+        """Every few seconds: has an export changed since the numbers were loaded?"""
+        if self._folder_state is None or self._told_changed or self.session is None:
+            return
+        if any(w.group in ("load", "watch") and w.is_running for w in self.workers):
+            return
+        self._compare_folder(self._folder_state)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="watch")
+    def _compare_folder(self, loaded: tuple[Any, ...]) -> None:
+        from queries.watch import changed_files, folder_state
+
+        changed = changed_files(loaded, folder_state(self.folder))  # stat only: a network mount may be slow
+        if changed:
+            self.call_from_thread(self._folder_changed, loaded, changed)
+
+    def _folder_changed(self, loaded: tuple[Any, ...], changed: list[str]) -> None:
+        if loaded is not self._folder_state or self._told_changed:
+            return  # reloaded meanwhile
+        self._told_changed = True
+        files = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        self.notify(f"The data folder changed on disk ({files}); the numbers shown are from before. F5 reloads.",
+                    title="Data changed", severity="warning", timeout=30)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
@@ -449,6 +498,13 @@ class WfplanApp(App[None]):
             self.notify(warning, title="Other data", severity="warning", timeout=20)
 
     # -- app ----------------------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification, the screens' too, is plain text: they carry file names, scenario
+        names and lines of `wfplan check` with text from the data, never to be read as markup."""
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        super().notify(message, title=title, severity=severity, markup=False, **kwargs)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))

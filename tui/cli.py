@@ -77,6 +77,13 @@ def positive_int(text: str) -> int:
     return value
 
 
+def port_number(text: str) -> int:
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be 65535 or less, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: an option given before the command (wfplan --config X check) must not be
     # reset to None by the same option's default on the command's own parser.
@@ -130,6 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add the scenario section for this scenario file; give it twice (or more) "
                         "to add scenario_comparison: the baseline and each scenario side by side")
     report.set_defaults(run=run_report)
+
+    serve = sub.add_parser("serve", parents=[common, data], help="serve the app in a web browser (textual-serve)",
+                           description="Serve the app on http://HOST:PORT with textual-serve: each browser tab gets "
+                           "its own wfplan on the same data, scenario and settings. There is no login, so it "
+                           "listens on 127.0.0.1 unless --host says otherwise.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=port_number, default=8000, metavar="PORT", help="port to listen on (default 8000)")
+    serve.add_argument("--scenario", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                       help="open the app with this scenario active")
+    serve.set_defaults(run=run_serve)
     return parser
 
 
@@ -237,6 +254,14 @@ def warn_about_changed_data(engine: Any, available: Any, scenarios: list[tuple[A
         warning = changed_data_warning(str(path), scenario.meta, stamp)
         if warning:
             print(f"wfplan: warning: {warning}", file=sys.stderr)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from tui.serve import app_args, serve
+
+    settings = settings_from(args)  # a broken config is reported here, not in each browser tab
+    folder = data_folder(settings)  # the demo folder is generated once, here, not by every tab
+    return serve(args.host, args.port, app_args(folder, args.scenario, getattr(args, "config", None)))
 
 
 def run_app(args: argparse.Namespace) -> int:

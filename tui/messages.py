@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.message import Message
 
@@ -24,6 +25,7 @@ class DataLoaded(Message):
     scenario_error: str | None = None
     warnings: list[str] = field(default_factory=list)  # check lines of severity warning
     stamp: DataStamp | None = None  # row counts and dates, for scenario files' [meta]
+    folder_state: tuple[Any, ...] | None = None  # the exports' stat when read (queries/watch.py)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from queries.check import CheckResult
 class ProblemsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Check again"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit_app", "Quit"),
     ]
 
     def __init__(self, result: CheckResult) -> None:
@@ -37,5 +37,4 @@ class ProblemsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def action_reload(self) -> None:
-        self.app.pop_screen()
-        self.app.load_data()  # type: ignore[attr-defined]
+        self.app.action_reload()  # type: ignore[attr-defined]  # pops this screen, keeps the scenario
