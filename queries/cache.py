@@ -39,11 +39,15 @@ def code_version() -> str:
 
 def exports_fingerprint(folder: Path, files: Iterable[Path]) -> str:
     """A fingerprint of the exports as they are on disk now (stat only, no reading)."""
-    digest = hashlib.sha256(f"{code_version()}\0{folder.resolve()}\n".encode())
+    import duckdb
+
+    digest = hashlib.sha256(f"{code_version()}\0{duckdb.__version__}\0{folder.resolve()}\n".encode())
     for path in sorted(files):
         stat = path.stat()
-        # ctime too: a copy that keeps the old mtime (rsync -a, cp -p) still changes it.
-        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n".encode())
+        # ctime and inode too: a copy that puts the old mtime back (rsync -a, cp -p, touch -r)
+        # still changes the ctime, and a replaced file gets a new inode.
+        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0"
+                      f"{stat.st_dev}\0{stat.st_ino}\n".encode())
     return digest.hexdigest()[:32]
 
 

@@ -127,7 +127,8 @@ def check_folder(
             unreadable |= {table}
     if progress:
         progress(len(steps), len(steps), "done")
-    if key is not None and result.ok:
+    # Kept only when the files did not change while they were checked.
+    if key is not None and result.ok and _cache_key(folder, passed) == key:
         from queries import cache
 
         cache.write("check", key, {"rows": result.rows, "problems": [p.as_dict() for p in result.problems]})

@@ -157,15 +157,22 @@ class Engine:
 
 
 def spill_folder(data_folder: Path) -> Path:
-    """DuckDB's temporary files: in wfplan's cache folder, unless that is in the data folder."""
+    """DuckDB's temporary files: in wfplan's cache folder, unless that is in the data folder
+    or cannot be made, then in a private temporary folder. DuckDB makes only the last folder
+    of the path itself, so the rest is made here: a first spill on a fresh machine must not
+    fail (and a failed spill during the check would read as a broken export)."""
     import tempfile
 
     from queries.cache import cache_folder
 
     folder = cache_folder() / "spill"
-    if folder.resolve().is_relative_to(data_folder.resolve()):
-        folder = Path(tempfile.gettempdir()) / "wfplan-spill"
-    return folder
+    if not folder.resolve().is_relative_to(data_folder.resolve()):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return folder
+        except OSError:
+            pass
+    return Path(tempfile.mkdtemp(prefix="wfplan-spill-"))
 
 
 def first_line(err: BaseException) -> str:

@@ -97,8 +97,13 @@ def data_stamp(engine: Engine, available: DataRange | None) -> DataStamp:
 
 
 def with_meta(scenario: Scenario, as_of: dt.date, stamp: DataStamp) -> Scenario:
+    from queries.contract import TABLES
+
+    # In the contract's table order, not the order a query happened to return: stable bytes.
+    order = {name: i for i, name in enumerate(TABLES)}
+    rows = dict(sorted(stamp.rows.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     meta = Meta(as_of=as_of, data_fingerprint=stamp.fingerprint, data_from=stamp.first, data_to=stamp.last,
-                rows=dict(stamp.rows) or None)
+                rows=rows or None)
     return scenario.model_copy(update={"meta": meta})
 
 

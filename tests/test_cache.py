@@ -184,3 +184,31 @@ def test_duckdb_takes_1gb_unless_configured(small_folder: Path) -> None:
     engine = Engine(small_folder, memory_limit=settings.duckdb.memory_limit)
     # DuckDB shows 1GB (10^9 bytes) in binary units.
     assert engine.sql("SELECT current_setting('memory_limit') AS m").item() == "953.6 MiB"
+
+
+def test_a_same_size_rewrite_with_the_old_mtime_changes_the_fingerprint(tmp_path: Path) -> None:
+    path = tmp_path / "agents.parquet"
+    path.write_bytes(b"a" * 100)
+    stat = path.stat()
+    before = cache.exports_fingerprint(tmp_path, [path])
+    path.write_bytes(b"b" * 100)  # other content, same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # cp -p, rsync -a: the old mtime back
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert cache.exports_fingerprint(tmp_path, [path]) != before
+    replaced = tmp_path / "new.parquet"
+    replaced.write_bytes(b"a" * 100)
+    os.utime(replaced, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(replaced, path)  # an export job's atomic replace: a new inode
+    assert cache.exports_fingerprint(tmp_path, [path]) != before
+
+
+def test_a_first_spill_on_a_fresh_machine_works(small_folder: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from queries.engine import Engine
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh" / "cache"))  # nothing made yet
+    engine = Engine(small_folder, memory_limit="64MB")
+    # Bigger than 64MB: DuckDB spills, and fails if it cannot make its folder.
+    n = engine.sql("SELECT count(*) AS n FROM (SELECT range % 4000000 AS g, count(*) FROM range(8000000) "
+                   "GROUP BY g)").item()
+    assert n == 4_000_000

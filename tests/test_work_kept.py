@@ -152,3 +152,60 @@ async def test_a_changed_export_is_noticed_once_and_f5_clears_it(tmp_path: Path,
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(told()) == 1
+
+
+async def test_another_as_of_date_during_a_reload_keeps_the_scenario(small_folder: Path, scenarios: Path) -> None:
+    import datetime as dt
+
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")
+        await pilot.pause()
+        app.action_reload()
+        assert app.session is None  # mid-reload
+        app.change_period(dt.date(2026, 3, 30), None, None)  # cancels the reload, starts another
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.session is not None:
+                break
+        assert app.period.as_of == dt.date(2026, 3, 30)
+        assert [c.site_id for c in app.session.scenario.closures] == ["KEN"] and app.session.dirty
+
+
+async def test_a_bug_in_a_dialog_answer_opens_an_error_screen(small_folder: Path, scenarios: Path,
+                                                               tmp_path: Path) -> None:
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+
+        def broken(answer: object) -> None:
+            raise KeyError("no such thing")
+
+        app.push_screen(ConfirmDialog("Sure?", "A question.", confirm="Yes", cancel="No"), broken)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog) and app.is_running
+        assert "no such thing" in screen_text(app)
+        assert len(list((tmp_path / "state").rglob("crash-*.log"))) == 1
+
+
+async def test_a_reload_the_exports_now_fail_keeps_the_edits_in_a_file(tmp_path: Path, scenarios: Path) -> None:
+    from tui.screens.problems import ProblemsScreen
+
+    folder = write_folder(tmp_path / "data")
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")
+        await pilot.pause()
+        (folder / "sites.parquet").write_text("not parquet")
+        await pilot.press("f5")
+        await loaded(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        assert [c.site_id for c in load_scenario(scenarios / "autosave.toml").closures] == ["KEN"]
+        write_folder(folder)  # fixed: r checks again, and the edits are back
+        await pilot.press("r")
+        await loaded(pilot)
+        assert [c.site_id for c in app.session.scenario.closures] == ["KEN"] and app.session.dirty

@@ -117,8 +117,7 @@ class WfplanApp(App[None]):
 
     def action_reload(self) -> None:
         """Check and load the folder again; the scenario, its edits and its history stay."""
-        if self.session is not None:
-            self._kept_session = self.session
+        self._kept_session = self.session or self._kept_session  # mid-reload, the kept one
         self.load_data()
 
     def load_data(self) -> None:
@@ -157,7 +156,7 @@ class WfplanApp(App[None]):
             self.period, self.kpi_inputs = period, None
             self.revision += 1
             return
-        self._kept_session = self.session
+        self._kept_session = self.session or self._kept_session  # mid-reload, the kept one
         self.load_data()
 
     def request_kpis(self) -> None:
@@ -271,6 +270,11 @@ class WfplanApp(App[None]):
         self.status = "the data folder breaks the data contract"
         if not isinstance(self.screen, ProblemsScreen):
             self.push_screen(ProblemsScreen(message.result))
+        kept = self._kept_session  # a reload the exports now fail: keep the edits in a file too
+        autosave = self._autosave(kept) if kept is not None else None
+        if autosave is not None:
+            self.notify(f"Your unsaved scenario edits are saved in {autosave}; they come back once the "
+                        "folder loads again", severity="warning", timeout=15)
 
     # -- noticing a changed folder ----------------------------------------------------------
 
@@ -397,7 +401,8 @@ class WfplanApp(App[None]):
                 return
             name = str(values["name"])
             scenario, path = session.scenario.model_copy(update={"name": name}), folder / file_name(name)
-            if path == session.scenario_path or not path.exists():
+            own = session.scenario_path is not None and path.resolve() == session.scenario_path.resolve()
+            if own or not path.exists():
                 self._save(scenario, path)
                 return
             self.push_screen(ConfirmDialog(
@@ -532,6 +537,21 @@ class WfplanApp(App[None]):
         self.cancel_loading()
 
     # -- bugs -------------------------------------------------------------------------------
+
+    def push_screen(self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False) -> Any:
+        """Every dialog's answer runs through here too: a bug in one is shown like a bug in an
+        action (below), not a reason to stop the app."""
+        if callback is not None:
+            answer = callback
+
+            def callback(result: Any) -> Any:
+                try:
+                    return answer(result)
+                except Exception as error:
+                    self._show_bug(error)
+                    return None
+
+        return super().push_screen(screen, callback, wait_for_dismiss)  # type: ignore[call-overload]
 
     async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
         """Every key, palette entry and button action: a bug in one opens an error screen

@@ -60,11 +60,26 @@ class PlanScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "revision", self._revision_changed, init=True)
 
+    _stale = False
+    """The app's state changed while another screen was shown: redraw when this one is back."""
+
     def _revision_changed(self) -> None:
         loading = self.wf.session is None
         for widget in self.query(".needs-data"):
             widget.loading = loading
-        if not loading:
+        if loading:
+            return
+        # Only the screen the planner sees is redrawn now: a period change or an edit on a
+        # big folder must not wait for five screens nobody is looking at.
+        if self.is_current:
+            self._stale = False
+            self.show()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale and self.wf.session is not None:
+            self._stale = False
             self.show()
 
     def show(self) -> None:
