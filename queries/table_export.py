@@ -115,7 +115,7 @@ def check_target(path: Path, data_folder: Path | None) -> None:
 def csv_text(table: ExportTable, separator: str = ",") -> str:
     """The frame as CSV (or TSV with separator "\\t"): headings, then raw values; a blank
     cell is empty."""
-    return table.frame.write_csv(separator=separator)
+    return csv_safe(table.frame).write_csv(separator=separator)
 
 
 def tsv_text(table: ExportTable) -> str:
@@ -146,7 +146,24 @@ def markdown_text(table: ExportTable) -> str:
 
 
 def write_csv(table: ExportTable, path: Path, data_folder: Path | None = None) -> Path:
-    return _write(path, data_folder, lambda f: table.frame.write_csv(f))
+    return _write(path, data_folder, lambda f: csv_safe(table.frame).write_csv(f))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells a spreadsheet would run as a formula ("=HYPERLINK(...)", "+1-2") get a
+    leading apostrophe, which spreadsheets show as text (OWASP's advice on CSV injection).
+    Names come from the exports, which nobody here controls; numbers stay numbers."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    if not text:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.any_horizontal([pl.col(c).str.starts_with(s) for s in _FORMULA_START]))
+        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
 
 
 def write_parquet(table: ExportTable, path: Path, data_folder: Path | None = None) -> Path:

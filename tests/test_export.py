@@ -549,3 +549,17 @@ async def test_a_bug_in_the_writer_is_a_dialog_not_a_failed_load(
         assert app.status != "loading failed"
         await pilot.press("escape")
         assert isinstance(app.screen, PlanScreen)
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    import polars as pl
+
+    from queries.table_export import ExportTable, tsv_text, write_csv
+
+    frame = pl.DataFrame({"Site": ["=HYPERLINK(\"http://x\")", "+1-2", "-", "@SUM(A1)", "Boise", None],
+                          "Cost": [-5.0, 1.0, 2.0, 3.0, 4.0, 5.0]})
+    table = ExportTable("t", frame)
+    written = write_csv(table, tmp_path / "t.csv").read_text().splitlines()
+    assert written == ["Site,Cost", "\"'=HYPERLINK(\"\"http://x\"\")\",-5.0", "'+1-2,1.0", "'-,2.0",
+                       "'@SUM(A1),3.0", "Boise,4.0", ",5.0"]
+    assert tsv_text(table).splitlines()[2] == "'+1-2\t1.0"
