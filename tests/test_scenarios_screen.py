@@ -381,3 +381,14 @@ class TestScenarios:
             await pilot.press("b")
 
         assert snap_compare(app, run_before=run_before)
+
+
+async def test_the_autosave_is_never_the_default_b(small_folder: Path, scenarios: Path) -> None:
+    save_scenario(CLOSE_KEN, scenarios / "autosave.toml")  # sorts first; a rescue copy, not a plan
+    save_scenario(HALF_REMOTE, scenarios / "half-remote.toml")
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("6")
+        await loaded(pilot)
+        assert app.screen.choices["b"] == scenarios / "half-remote.toml"

@@ -35,6 +35,7 @@ from queries.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.mix_chart import MixChart, MonthMix
+from tui.widgets.whole_columns import WholeColumnTable
 
 ALL_SITES = None
 
@@ -69,7 +70,8 @@ class HeadcountScreen(PlanScreen):
             id="headcount-top",
         )
         yield MixChart(id="mix-chart", classes="needs-data")
-        yield DataTable(id="headcount-table", cursor_type="row", zebra_stripes=True, classes="needs-data")
+        yield WholeColumnTable(id="headcount-table", cursor_type="row", fixed_columns=1, zebra_stripes=True,
+                               classes="needs-data")
 
     # -- state ----------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from queries.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.trend_chart import TrendChart
+from tui.widgets.whole_columns import WholeColumnTable
 
 
 def _aht(seconds: float) -> str:
@@ -72,8 +73,11 @@ class KpiScreen(PlanScreen):
         self.primary = ""
 
     def compose_body(self) -> Iterable[Widget]:
-        yield DataTable(id="kpi-groups", cursor_type="row", zebra_stripes=True, classes="needs-kpis")
-        yield DataTable(id="kpi-compare", cursor_type="row", zebra_stripes=True, classes="needs-kpis")
+        # The first column names the row (in the groups, with the split), so it stays in view.
+        yield WholeColumnTable(id="kpi-groups", cursor_type="row", fixed_columns=1, zebra_stripes=True,
+                               classes="needs-kpis")
+        yield WholeColumnTable(id="kpi-compare", cursor_type="row", fixed_columns=1, zebra_stripes=True,
+                               classes="needs-kpis")
         yield TrendChart(id="kpi-trend", classes="needs-kpis")
 
     def on_mount(self) -> None:
@@ -117,6 +121,7 @@ class KpiScreen(PlanScreen):
     def _fill_groups(self, groups: pl.DataFrame, floor: int) -> None:
         table: DataTable[Any] = self.query_one("#kpi-groups", DataTable)
         table.clear(columns=True)
+        table.fixed_columns = 2 if self.split else 1  # the mode and the split name the row
         for key, label, numeric in self._group_columns():
             table.add_column(Text(label, justify="right") if numeric else label, key=key)
         for i, row in enumerate(groups.iter_rows(named=True)):

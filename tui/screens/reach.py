@@ -25,6 +25,7 @@ from queries.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.region_map import MapPoint, RegionMap
+from tui.widgets.whole_columns import WholeColumnTable
 
 REACH = {(True, True): "both", (True, False): "onsite only", (False, True): "remote only", (False, False): "neither"}
 MAP_KIND = {"both": "both", "onsite only": "onsite", "remote only": "remote", "neither": "none"}
@@ -67,7 +68,8 @@ class ReachScreen(PlanScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield Static(id="reach-summary", classes="needs-data")
         yield RegionMap(id="region-map", classes="needs-data")
-        yield DataTable(id="regions", cursor_type="cell", fixed_columns=1, zebra_stripes=True, classes="needs-data")
+        yield WholeColumnTable(id="regions", cursor_type="cell", fixed_columns=1, zebra_stripes=True,
+                               classes="needs-data")
 
     def regions(self) -> pl.DataFrame:
         """The scenario's regions with a `reach` label, filtered and sorted as chosen."""

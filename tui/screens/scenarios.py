@@ -34,6 +34,7 @@ from queries.session import Evaluation, PlanSession
 from queries.table_export import ExportTable
 from tui.dialogs import ChooseDialog, ErrorDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.widgets.whole_columns import WholeColumnTable
 
 ACTIVE = "active"  # the choice that means the app's active scenario
 WIDE = 110  # from this width on, the table adds "A − baseline" and "B − baseline" columns
@@ -108,7 +109,8 @@ class ScenariosScreen(PlanScreen):
     def compose_body(self) -> Iterable[Widget]:
         legend = Static(id="cmp-legend", classes="needs-data")
         legend.border_title = "Compared"
-        table: DataTable[Any] = DataTable(id="cmp-table", cursor_type="row", zebra_stripes=True, classes="needs-data")
+        table: DataTable[Any] = WholeColumnTable(id="cmp-table", cursor_type="row", fixed_columns=1, zebra_stripes=True,
+                                                 classes="needs-data")
         table.border_title = "Baseline, A and B"
         yield legend
         yield table
@@ -142,7 +144,8 @@ class ScenariosScreen(PlanScreen):
             a = session.scenario_path if choices["a"] == ACTIVE else choices["a"]
             choices["b"] = None
             # Other files first; then A's own file (its saved version against the edits).
-            for path in sorted(files, key=lambda p: p == a):
+            # Never the autosave by default: it is a rescue copy, not a plan (b can still pick it).
+            for path in sorted((p for p in files if p.name != AUTOSAVE), key=lambda p: p == a):
                 try:
                     self._evaluate_file(session, path)
                 except ScenarioError:
@@ -174,7 +177,8 @@ class ScenariosScreen(PlanScreen):
             stat = path.stat()
         except OSError as err:
             raise ScenarioError(f"{path}: cannot read: {err.strerror or err}") from None
-        key = (path, stat.st_size, stat.st_mtime_ns)
+        # The inode too: wfplan's atomic saves make a new file even within one mtime tick.
+        key = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
         if key not in self._cache:
             scenario = load_scenario(path)
             validate_against(scenario, session.site_ids, str(path))
@@ -182,8 +186,8 @@ class ScenariosScreen(PlanScreen):
         return self._cache[key]
 
     def on_scenarios_screen_compared(self, message: Compared) -> None:
-        if message.generation != self._generation:
-            return
+        if message.generation != self._generation or self.wf.session is None:
+            return  # an older request, or the data is reloading (the table shows it loading)
         self._columns, self._files, self._skipped = message.columns, message.files, message.skipped
         if not self._b_chosen:
             self.choices["b"] = message.b
@@ -198,9 +202,17 @@ class ScenariosScreen(PlanScreen):
         self._draw()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A comparison that failed: the app shows why (the event goes on to it); stop loading."""
-        if event.worker.group == "compare" and event.state == WorkerState.ERROR:
-            self.query_one("#cmp-table").loading = False
+        """A comparison that failed (a bug: broken files are reported above): say so here, not
+        as a failed data load, which is what the app's own handler would say."""
+        if event.worker.group != "compare" or event.state != WorkerState.ERROR:
+            return
+        event.stop()
+        self.query_one("#cmp-table").loading = False
+        from tui.crash import write_crash_log
+
+        error = event.worker.error
+        log = write_crash_log(error) if error else None
+        self.app.push_screen(ErrorDialog("The comparison could not be worked out", f"{error}\n\nDetails: {log}"))
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -372,6 +384,9 @@ class ScenariosScreen(PlanScreen):
                 lines += ["", column.other_data]
             lines.append("")
         self.app.push_screen(TextDialog("Scenarios: total cost, savings and payback", lines))
+
+
+AUTOSAVE = "autosave.toml"
 
 
 def saved_files(folder: Path) -> list[Path]:

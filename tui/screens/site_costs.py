@@ -29,6 +29,7 @@ from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.scenario_panel import ScenarioPanel
+from tui.widgets.whole_columns import WholeColumnTable
 
 TOTAL_KEY = "__total__"
 
@@ -92,8 +93,8 @@ class SiteCostsScreen(PlanScreen):
         self.chart_metric = 0
 
     def compose_body(self) -> Iterable[Widget]:
-        table: DataTable[Any] = DataTable(id="sites", cursor_type="cell", fixed_columns=1, zebra_stripes=True,
-                                          classes="needs-data")
+        table: DataTable[Any] = WholeColumnTable(id="sites", cursor_type="cell", fixed_columns=1, zebra_stripes=True,
+                                                 classes="needs-data")
         yield table
         yield Horizontal(
             BarChart(id="chart", classes="needs-data"),

@@ -24,6 +24,7 @@ from queries.staffing import intraday_profile, weekly_staffing
 from queries.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.widgets.whole_columns import WholeColumnTable
 
 SPARKS = " ▁▂▃▄▅▆▇█"
 TARGETS = (
@@ -51,8 +52,11 @@ class StaffingScreen(PlanScreen):
     ]
 
     def compose_body(self) -> Iterable[Widget]:
-        yield DataTable(id="staff-queues", cursor_type="row", zebra_stripes=True, classes="needs-data")
-        yield DataTable(id="staff-weeks", cursor_type="row", zebra_stripes=True, classes="needs-data")
+        # The first column names the row, so it stays in view while the figures scroll.
+        yield WholeColumnTable(id="staff-queues", cursor_type="row", fixed_columns=1, zebra_stripes=True,
+                               classes="needs-data")
+        yield WholeColumnTable(id="staff-weeks", cursor_type="row", fixed_columns=1, zebra_stripes=True,
+                               classes="needs-data")
         yield Static(id="staff-day", classes="needs-data")
 
     def show(self) -> None:
