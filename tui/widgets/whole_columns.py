@@ -32,9 +32,18 @@ MORE_LEFT, MORE_RIGHT = "‹", "›"
 class WholeColumnTable(DataTable[Any]):
     """A DataTable that scrolls by whole columns and never draws a column in part."""
 
+    _geometry_cache: tuple[Any, tuple[int, list[int], int]] | None = None
+
     def _geometry(self) -> tuple[int, list[int], int]:
         """The fixed columns' width, the start of every scrolling column and the table's width,
-        in the table's own (unscrolled) cells."""
+        in the table's own (unscrolled) cells; worked out once per change of the table, not
+        once per line drawn."""
+        key = (self._update_count, len(self.columns), self.fixed_columns, self.show_cursor)
+        if self._geometry_cache is None or self._geometry_cache[0] != key:
+            self._geometry_cache = (key, self._measure())
+        return self._geometry_cache[1]
+
+    def _measure(self) -> tuple[int, list[int], int]:
         widths = [column.get_render_width(self) for column in self.ordered_columns]
         fixed = min(self.fixed_columns, len(widths))
         starts, x = [], 0
