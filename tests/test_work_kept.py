@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import polars as pl
@@ -209,3 +210,39 @@ async def test_a_reload_the_exports_now_fail_keeps_the_edits_in_a_file(tmp_path:
         await pilot.press("r")
         await loaded(pilot)
         assert [c.site_id for c in app.session.scenario.closures] == ["KEN"] and app.session.dirty
+
+
+async def test_a_bug_in_a_dialogs_handler_shows_a_screen_then_stops(small_folder: Path, scenarios: Path,
+                                                                    tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual stops a failing widget's message loop; the app's own loop still answers keys."""
+    from tui.dialogs import FormDialog
+
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")  # an unsaved edit
+        await pilot.pause()
+        await pilot.press("down", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+
+        def broken(self: FormDialog, name: str, message: str) -> None:
+            raise ValueError("a bug in a dialog")
+
+        monkeypatch.setattr(FormDialog, "_show_error", broken)
+        await pilot.press("1")  # Input.Changed -> the dialog's handler fails
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog) and app.is_running
+        text = " ".join(screen_text(app).split())
+        assert "wfplan must stop" in text and "a bug in a dialog" in text and "Traceback" not in text
+        # What enter does; pressing it through Pilot would wait for the dead dialog below.
+        app.screen.dismiss(None)
+        for _ in range(50):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+    assert app.return_code == 1
+    assert "Your unsaved scenario edits are in" in app.crash_message
+    assert [c.site_id for c in load_scenario(scenarios / "autosave.toml").closures] == ["KEN"]
+    assert len(list((tmp_path / "state").rglob("crash-*.log"))) == 1

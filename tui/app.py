@@ -582,6 +582,9 @@ class WfplanApp(App[None]):
         """
         from tui.crash import write_crash_log
 
+        if self.crash_message is not None:  # a second failure, e.g. while the first is shown
+            self.exit(return_code=1)
+            return
         log = write_crash_log(error)
         lines = [f"wfplan stopped after an unexpected error: {error}", f"The details are in {log}"]
         autosave = self._autosave()
@@ -590,6 +593,20 @@ class WfplanApp(App[None]):
         # Printed by the command after the terminal is restored, unwrapped, so the paths
         # can be copied whole.
         self.crash_message = "\n".join(lines)
+        # When a widget or screen failed, the app's own loop still runs: say it on a screen
+        # first, then stop when the planner has read it. When the app's loop itself failed
+        # nothing would answer a key, so it stops at once (the message is printed either way).
+        from textual._context import active_message_pump
+
+        failing = active_message_pump.get(None)
+        if failing is not None and failing is not self and self.is_running and not self._closing:
+            body = "\n".join(lines[1:])
+            # Pushed from the app's own loop, so the answer comes back to it and not to the
+            # failed widget, which would never run it.
+            self.call_later(lambda: self.push_screen(ErrorDialog(
+                "wfplan must stop", f"An unexpected error: {error}\n\n{body}\n\nEnter or escape closes wfplan."),
+                lambda _: self.exit(return_code=1)))
+            return
         self.exit(return_code=1)
 
     def _autosave(self, session: PlanSession | None = None) -> Path | None:
