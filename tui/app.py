@@ -574,11 +574,12 @@ class WfplanApp(App[None]):
             f"please send that file with a bug report.{kept}"))
 
     def _handle_exception(self, error: Exception) -> None:
-        """A bug in a handler: stop without a traceback, keeping the planner's work.
+        """A bug in a message handler: stop without a traceback, keeping the planner's work.
 
         Textual stops the failing widget's message loop, so carrying on could leave a frozen
-        screen; instead the unsaved scenario is autosaved, the traceback goes to a log
-        file, and the app exits with a short message naming both.
+        screen; instead the unsaved scenario is autosaved, the traceback goes to a log file,
+        a screen says so (unless the app's own loop failed), and the app exits with a short
+        message naming both. Bugs in actions and dialog answers never get here (above).
         """
         from tui.crash import write_crash_log
 
