@@ -259,3 +259,14 @@ def test_markdown_lists_what_a_scenario_could_not_do(small_folder: Path, files: 
     assert "| Remote share | 14.3% | 57.1% | 71.4% |\n" in table
     assert ("\n\n- B: All remote: remote share target 100% not reached: no movable onsite agent left at an open "
             "or closing site (4 moved, 6 needed)\n") in table
+
+
+def test_a_scenario_before_and_after_report_means_both(small_folder: Path, files: tuple[Path, Path],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+
+    a, b = files
+    assert main(["--scenario", str(a), "report", "--data", str(small_folder), "--scenario", str(b)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scenario"]["name"] == "Close KEN"
+    assert [s["name"] for s in data["scenario_comparison"]["scenarios"]] == ["Close KEN", "Half remote"]

@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", type=iso_date, metavar="DATE", help="as-of date (default: last day with KPI data)")
     report.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="period start (default: 90 days before --to)")
     report.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="period end (default: last day with KPI data)")
-    report.add_argument("--scenario", type=Path, metavar="FILE", action="append", default=argparse.SUPPRESS,
+    report.add_argument("--scenario", dest="report_scenarios", type=Path, metavar="FILE", action="append",
                         help="add the scenario section for this scenario file; give it twice (or more) "
                         "to add scenario_comparison: the baseline and each scenario side by side")
     report.set_defaults(run=run_report)
@@ -218,7 +218,8 @@ def run_report(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     # A list when given after `report` (append), one path when given before it.
-    paths = args.scenario if isinstance(args.scenario, list) else [args.scenario] if args.scenario else []
+    # `wfplan --scenario A report --scenario B` means both, A first.
+    paths = ([args.scenario] if args.scenario else []) + (args.report_scenarios or [])
     try:
         scenarios = [load_scenario(path) for path in paths]
     except ScenarioError as err:
