@@ -101,9 +101,8 @@ class ScenariosScreen(PlanScreen):
         self._columns: list[Column] = []
         self._files: list[Path] = []
         self._skipped: list[Path] = []
-        self._stale = False
-        # Saved scenarios worked out on this session, by file and its size and mtime.
-        self._cache: dict[tuple[Path, int, int], tuple[Scenario, Evaluation]] = {}
+        # Saved scenarios worked out on this session, by file and its size, mtime and inode.
+        self._cache: dict[tuple[Path, int, int, int], tuple[Scenario, Evaluation]] = {}
         self._cache_session: PlanSession | None = None
 
     def compose_body(self) -> Iterable[Widget]:
@@ -119,10 +118,7 @@ class ScenariosScreen(PlanScreen):
     # -- working it out -------------------------------------------------------------------
 
     def show(self) -> None:
-        if not self.is_current:  # another mode is showing: work it out when this one is back
-            self._stale = True
-            return
-        self._stale = False
+        # PlanScreen calls this only while the screen is shown (or when it is shown again).
         session = self.wf.session
         assert session is not None
         if session is not self._cache_session:
@@ -130,10 +126,6 @@ class ScenariosScreen(PlanScreen):
         self._generation += 1
         self.query_one("#cmp-table").loading = True
         self._compare(session, self._generation, dict(self.choices), self._b_chosen, self.wf.scenarios_folder())
-
-    def on_screen_resume(self) -> None:
-        if self._stale and self.wf.session is not None:
-            self.show()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
     def _compare(self, session: PlanSession, generation: int, choices: dict[str, Any], b_chosen: bool,
