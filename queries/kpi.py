@@ -234,40 +234,71 @@ def compare(
     if small:
         reason = f"{' and '.join(small)} suppressed (< {min_agents} agents)"
         return [Comparison(kpi, group, versus, reason=reason) for kpi in kpis]
-    return [_compare_one(rows[group], rows[versus], kpi, group, versus, tenure_adjusted) for kpi in kpis]
+    # Each side is grouped once (by agent, and by tenure band), not once per KPI.
+    ours, theirs = (_Side.of(rows[mode], tenure_adjusted) for mode in (group, versus))
+    return [_compare_one(ours, theirs, kpi, group, versus) for kpi in kpis]
 
 
-def _compare_one(
-    ours: pl.DataFrame, theirs: pl.DataFrame, kpi: str, group: str, versus: str, tenure_adjusted: bool
-) -> Comparison:
+_MEASURES = sorted({column for r in KPIS.values() for column in (r.numerator, r.denominator)})
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One mode's rows of a comparison: its totals, its agents' sums and, when the
+    comparison is tenure-adjusted, its agents and sums per tenure band."""
+
+    totals: dict[str, Any]
+    per_agent: pl.DataFrame
+    bands: dict[str, dict[str, Any]] | None
+
+    @classmethod
+    def of(cls, rows: pl.DataFrame, tenure_adjusted: bool) -> _Side:
+        sums = [pl.col(c).sum() for c in _MEASURES]
+        bands = None
+        if tenure_adjusted:
+            by_band = rows.group_by("tenure_band").agg(pl.col("agent_id").n_unique().alias("agents"), *sums)
+            bands = {row["tenure_band"]: row for row in by_band.iter_rows(named=True)}
+        return cls(rows.select(sums).row(0, named=True), rows.group_by("agent_id").agg(sums), bands)
+
+
+def _ratio_of(sums: dict[str, Any], ratio: Ratio) -> float | None:
+    denominator = sums[ratio.denominator]
+    return float(sums[ratio.numerator] * ratio.scale / denominator) if denominator else None
+
+
+def _compare_one(ours: _Side, theirs: _Side, kpi: str, group: str, versus: str) -> Comparison:
     ratio = KPIS[kpi]
-    ours_kpi, theirs_kpi = pooled(ours, ratio), pooled(theirs, ratio)
+    ours_kpi, theirs_kpi = _ratio_of(ours.totals, ratio), _ratio_of(theirs.totals, ratio)
     difference = None if ours_kpi is None or theirs_kpi is None else ours_kpi - theirs_kpi
     # The interval is centred on the difference the screen shows, with Welch's standard
     # error and degrees of freedom from the per-agent values: an interval around the
     # per-agent mean difference could exclude the shown difference itself.
-    half = welch_half_width(agent_values(ours, ratio), agent_values(theirs, ratio))
+    half = welch_half_width(_values(ours.per_agent, ratio), _values(theirs.per_agent, ratio))
     interval = None if half is None or difference is None else (difference - half, difference + half)
+    adjusted = None
+    if ours.bands is not None and theirs.bands is not None:
+        adjusted = _tenure_adjusted(ours.bands, theirs.bands, ratio)
     return Comparison(
         kpi, group, versus,
         difference=difference,
         ci_low=interval[0] if interval else None,
         ci_high=interval[1] if interval else None,
         significant=(interval[0] > 0 or interval[1] < 0) if interval else None,
-        tenure_adjusted_difference=tenure_adjusted_difference(ours, theirs, ratio) if tenure_adjusted else None,
+        tenure_adjusted_difference=adjusted,
         reason=None if interval else "too few agents with a value, or no spread, for a confidence interval",
     )
 
 
 def agent_values(rows: pl.DataFrame, ratio: Ratio) -> np.ndarray:
     """Each agent's own KPI over `rows`, leaving out agents whose denominator is 0."""
-    per_agent = (
-        rows.group_by("agent_id")
-        .agg(pl.col(ratio.numerator).sum(), pl.col(ratio.denominator).sum())
-        .filter(pl.col(ratio.denominator) != 0)
-    )
-    values = per_agent[ratio.numerator].cast(pl.Float64) * ratio.scale / per_agent[ratio.denominator]
-    return values.to_numpy()
+    per_agent = rows.group_by("agent_id").agg(pl.col(ratio.numerator).sum(), pl.col(ratio.denominator).sum())
+    return _values(per_agent, ratio)
+
+
+def _values(per_agent: pl.DataFrame, ratio: Ratio) -> np.ndarray:
+    """`agent_values` from rows already summed per agent."""
+    kept = per_agent.filter(pl.col(ratio.denominator) != 0)
+    return (kept[ratio.numerator].cast(pl.Float64) * ratio.scale / kept[ratio.denominator]).to_numpy()
 
 
 def tenure_adjusted_difference(ours: pl.DataFrame, theirs: pl.DataFrame, ratio: Ratio) -> float | None:
@@ -278,12 +309,18 @@ def tenure_adjusted_difference(ours: pl.DataFrame, theirs: pl.DataFrame, ratio: 
     mistaken for a better one. Bands where either group has no agents, or a zero
     denominator, are skipped; with none left the result is None.
     """
+    return _tenure_adjusted(_Side.of(ours, True).bands or {}, _Side.of(theirs, True).bands or {}, ratio)
+
+
+def _tenure_adjusted(
+    ours: dict[str, dict[str, Any]], theirs: dict[str, dict[str, Any]], ratio: Ratio
+) -> float | None:
     total = weight = 0.0
     for band in TENURE_BANDS:
-        ours_band = ours.filter(pl.col("tenure_band") == band)
-        theirs_band = theirs.filter(pl.col("tenure_band") == band)
-        agents = min(ours_band["agent_id"].n_unique(), theirs_band["agent_id"].n_unique())
-        ours_kpi, theirs_kpi = pooled(ours_band, ratio), pooled(theirs_band, ratio)
+        if band not in ours or band not in theirs:
+            continue
+        agents = min(ours[band]["agents"], theirs[band]["agents"])
+        ours_kpi, theirs_kpi = _ratio_of(ours[band], ratio), _ratio_of(theirs[band], ratio)
         if agents == 0 or ours_kpi is None or theirs_kpi is None:
             continue
         total += agents * (ours_kpi - theirs_kpi)
