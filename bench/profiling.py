@@ -35,7 +35,7 @@ def label(sql: str, named: dict[str, str]) -> str:
         return f"check: value rules of {on}"
     if "HAVING count(*) > 1" in text:
         return f"check: uniqueness of {on}"
-    if "NOT EXISTS" in text and "FROM kpi_daily AS k" in text:
+    if "FROM kpi_daily AS k LEFT JOIN assignments" in text:
         return "check: KPI rows without an assignment (kpi_daily x assignments)"
     if "NOT EXISTS" in text:
         return f"check: references of {on}"

@@ -276,31 +276,40 @@ def _column_rules(column: Column) -> list[tuple[str, str]]:
 
 
 def _rules_step(table: Table, shown: str) -> Step:
-    """One scan counts the breaking rows of every rule and keeps five examples of each.
+    """One scan counts the breaking rows of every rule; a second, only when some rule is
+    broken, keeps five examples of each broken rule.
 
-    The examples come from the same aggregate (`min(example, 5)` keeps only five), not from
-    a second filtered query: Parquet statistics leave NaN out, so a filter on it can prune
-    the very row group that holds it.
+    The examples come from an aggregate (`min(example, 5)` keeps only five), not from a
+    filtered query: Parquet statistics leave NaN out, so a filter on it can prune the very
+    row group that holds it. They are not taken in the counting scan: DuckDB builds the
+    example text of every row for such an aggregate, broken or not, which made that scan
+    20 times slower (29 rules over 46 million KPI rows: 220 s against 11 s).
     """
     checks = [(column, text, breaks) for column in table.columns for text, breaks in _column_rules(column)]
+    label = f"coalesce({table.label}, '?')"
+
+    def examples_of(column: Column, breaks: str) -> str:
+        value = f"CAST({quote(column.name)} AS VARCHAR)"
+        example = f"CASE WHEN {value} IS NULL OR {value} = {label} THEN {label} ELSE {label} || ': ' || {value} END"
+        return f"min({example}, {MAX_EXAMPLES}) FILTER (WHERE {breaks})"
 
     def step(engine: Engine, result: CheckResult) -> list[Problem]:
-        label = f"coalesce({table.label}, '?')"
-        parts = []
-        for column, _, breaks in checks:
-            value = f"CAST({quote(column.name)} AS VARCHAR)"
-            example = f"CASE WHEN {value} IS NULL OR {value} = {label} THEN {label} ELSE {label} || ': ' || {value} END"
-            parts.append(f"count(*) FILTER (WHERE {breaks}), min({example}, {MAX_EXAMPLES}) FILTER (WHERE {breaks})")
-        row = engine.sql(f"SELECT count(*), {', '.join(parts)} FROM {quote(table.name)}").row(0)
+        counts = ", ".join(f"count(*) FILTER (WHERE {breaks})" for _, _, breaks in checks)
+        row = engine.sql(f"SELECT count(*), {counts} FROM {quote(table.name)}").row(0)
         result.rows[table.name] = row[0]
+        broken = [i for i in range(len(checks)) if row[1 + i]]
+        examples: dict[int, Any] = {}
+        if broken:
+            parts = ", ".join(examples_of(checks[i][0], checks[i][2]) for i in broken)
+            examples = dict(zip(broken, engine.sql(f"SELECT {parts} FROM {quote(table.name)}").row(0)))
         problems: list[Problem] = []
         if row[0] == 0:
             severity = "warning" if table.optional else "error"
             problems.append(Problem(shown, "table has no rows", rows=0, severity=severity))
-        for i, (column, text, _) in enumerate(checks):
-            broken, examples = row[1 + 2 * i], row[2 + 2 * i]
-            if broken:
-                problems.append(Problem(shown, text, column=column.name, rows=broken, examples=tuple(examples or ())))
+        for i in broken:
+            column, text, _ = checks[i]
+            problems.append(Problem(shown, text, column=column.name, rows=row[1 + i],
+                                    examples=tuple(examples.get(i) or ())))
         return problems
 
     return step
@@ -372,11 +381,14 @@ def _overlap_step(shown: str) -> Step:
 
 def _unassigned_kpi_step(shown: str) -> Step:
     def step(engine: Engine, result: CheckResult) -> list[Problem]:
+        # A left join kept where nothing matched, not NOT EXISTS: DuckDB runs this one as a
+        # hash join on agent_id, 7 times faster on 46 million rows (7 s against 49 s). A row
+        # without a match comes out once whatever overlaps the assignments have.
         unassigned = engine.sql(
             "SELECT k.agent_id, k.date, count(*) OVER () AS total FROM kpi_daily AS k"
-            " WHERE k.agent_id IS NOT NULL AND k.date IS NOT NULL AND NOT EXISTS ("
-            "  SELECT 1 FROM assignments AS a WHERE a.agent_id = k.agent_id"
-            "  AND a.start_date <= k.date AND (a.end_date IS NULL OR k.date <= a.end_date)) "
+            " LEFT JOIN assignments AS a ON a.agent_id = k.agent_id"
+            "  AND a.start_date <= k.date AND (a.end_date IS NULL OR k.date <= a.end_date)"
+            " WHERE k.agent_id IS NOT NULL AND k.date IS NOT NULL AND a.agent_id IS NULL "
             f"ORDER BY k.agent_id, k.date LIMIT {MAX_EXAMPLES}"
         )
         if unassigned.is_empty():
