@@ -58,7 +58,7 @@ async def _session(app: Any, folder: Path, changes: int, start: float,
     import duckdb
 
     from bench.baselines.duckdb_groupby import groupby_seconds
-    from bench.profiling import FrameClock, memory_steps, peak_mib, slowest
+    from bench.profiling import FrameClock, memory_steps, peak_mib, rss_mib, slowest
 
     refresh: dict[str, list[float]] = {name: [] for name in SCREENS.values()}
     baseline: list[float] = []
@@ -85,6 +85,10 @@ async def _session(app: Any, folder: Path, changes: int, start: float,
             if name == "kpis":
                 await kpis_shown()
         peak_screens = peak_mib()
+        # What the app keeps while the planner reads the screens: DuckDB's allocator hands
+        # memory a query freed back within a second or so.
+        await asyncio.sleep(2)
+        idle = rss_mib()
 
         clock = FrameClock(app)
         bare = duckdb.connect()  # after the memory figure: the baseline's memory is not the app's
@@ -120,6 +124,7 @@ async def _session(app: Any, folder: Path, changes: int, start: float,
         "load_seconds": load_seconds,
         "peak_mib_loaded": peak_loaded,
         "peak_mib_screens": peak_screens,
+        "rss_mib_idle": idle,
         "peak_mib_end": peak_mib(),
         "refresh": refresh,
         "baseline": baseline,

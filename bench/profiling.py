@@ -51,6 +51,18 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def rss_mib() -> float | None:
+    """The process's resident memory now (Linux), None where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 @contextmanager
 def _wrapped(cls: type, method: str, name: Callable[..., str], sink: list[Timing]) -> Iterator[None]:
     original = getattr(cls, method)
