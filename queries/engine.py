@@ -160,6 +160,14 @@ class Engine:
         self._con.close()
 
 
+def row_counts(engine: Engine) -> dict[str, int]:
+    """Rows per table of the folder (from the Parquet footers; the forecast is counted)."""
+    rows = dict(engine.query("row_counts").iter_rows())
+    if engine.has("forecast"):
+        rows["forecast"] = engine.sql("SELECT count(*) AS n FROM forecast").item()
+    return rows
+
+
 def spill_folder(data_folder: Path) -> Path:
     """DuckDB's temporary files: in wfplan's cache folder, unless that is in the data folder
     or cannot be made, then in a private temporary folder. DuckDB makes only the last folder

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from queries.compare import Compared, comparison_section
-from queries.engine import Engine
+from queries.engine import Engine, row_counts
 from queries.headcount import headcount_section, monthly_trend
 from queries.kpi import kpi_section, load_kpi_inputs
 from queries.model import delta, site_totals
@@ -45,13 +45,6 @@ def build_report(
     if baseline.staffing is not None:
         report["staffing"] = {"queues": baseline.staffing.queues.to_dicts()}
     return report
-
-
-def row_counts(engine: Engine) -> dict[str, int]:
-    rows = dict(engine.query("row_counts").iter_rows())
-    if engine.has("forecast"):
-        rows["forecast"] = engine.sql("SELECT count(*) AS n FROM forecast").item()
-    return rows
 
 
 def site_costs_section(evaluation: Evaluation) -> dict[str, Any]:

@@ -89,7 +89,7 @@ class DataStamp:
 
 def data_stamp(engine: Engine, available: DataRange | None) -> DataStamp:
     """The stamp of the folder `engine` reads (a few small queries: run it off the UI thread)."""
-    from queries.report import row_counts
+    from queries.engine import row_counts
 
     files = [f for source in engine.tables.values() for f in source.files]
     first, last = (available.first, available.last) if available else (None, None)

@@ -32,3 +32,30 @@ def test_check_report_and_demo_do_not_load_textual(small_folder: Path, tmp_path:
                  ["demo", "--out", str(tmp_path / "demo"), "--agents", "20", "--days", "60"]):
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT)
         assert done.returncode == 0, done.stderr
+
+
+def test_the_app_imports_only_what_the_first_screen_needs() -> None:
+    """Benchmark 1: the other screens, exporting and the KPI statistics load when used, not
+    on the way to the first numbers (Site costs)."""
+    later = ["tui.screens.headcount", "tui.screens.reach", "tui.screens.kpis", "tui.screens.staffing",
+             "tui.screens.scenarios", "tui.screens.problems", "tui.export", "queries.kpi", "queries.report",
+             "queries.table_export"]
+    probe = f"import sys, tui.app; print([m for m in {later!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+async def test_every_screen_still_opens_with_its_key(small_folder: Path) -> None:
+    from queries.config import load_settings
+    from tests.screen import loaded
+    from tui.app import WfplanApp
+
+    app = WfplanApp(settings=load_settings(), folder=small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        for key, title in (("2", "Headcount"), ("3", "Hiring reach"), ("4", "KPIs"), ("5", "Staffing"),
+                           ("6", "Scenarios"), ("1", "Site costs")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.SCREEN_TITLE == title, key

@@ -8,8 +8,11 @@ the one in flight and interrupts its query. Failures open a dialog, never a trac
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -17,28 +20,36 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from queries.config import Settings
 from queries.engine import Engine, QueryCancelled, QueryError
-from queries.kpi import KpiInputs
-from queries.period import Period
 from queries.scenario import Scenario, ScenarioError
-from queries.scenario_file import DataStamp
 from queries.session import PlanSession
-from queries.workforce import PlanData
 from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
 from tui.messages import ContractBroken, DataLoaded, KpisLoaded, LoadProgress
-from tui.screens.headcount import HeadcountScreen
-from tui.screens.kpis import KpiScreen
-from tui.screens.reach import ReachScreen
-from tui.screens.problems import ProblemsScreen
-from tui.screens.scenarios import ScenariosScreen
 from tui.screens.site_costs import SiteCostsScreen
-from tui.screens.staffing import StaffingScreen
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from queries.config import Settings
+    from queries.kpi import KpiInputs
+    from queries.period import Period
+    from queries.scenario_file import DataStamp
+    from queries.workforce import PlanData
 
 
 WATCH_SECONDS = 5.0
 """How often the app looks (stat only) whether the exports changed under it."""
+
+
+def _lazy_screen(module: str, name: str) -> Callable[[], Screen[Any]]:
+    """A mode's screen, its module imported the first time the mode is shown: a cold start
+    imports only the screen of the first numbers, Site costs."""
+
+    def make() -> Screen[Any]:
+        return getattr(import_module(module), name)()
+
+    return make
 
 
 class WfplanApp(App[None]):
@@ -46,11 +57,11 @@ class WfplanApp(App[None]):
     TITLE = "wfplan"
     MODES: ClassVar = {
         "sites": SiteCostsScreen,
-        "headcount": HeadcountScreen,
-        "reach": ReachScreen,
-        "kpis": KpiScreen,
-        "staffing": StaffingScreen,
-        "scenarios": ScenariosScreen,
+        "headcount": _lazy_screen("tui.screens.headcount", "HeadcountScreen"),
+        "reach": _lazy_screen("tui.screens.reach", "ReachScreen"),
+        "kpis": _lazy_screen("tui.screens.kpis", "KpiScreen"),
+        "staffing": _lazy_screen("tui.screens.staffing", "StaffingScreen"),
+        "scenarios": _lazy_screen("tui.screens.scenarios", "ScenariosScreen"),
     }
     DEFAULT_MODE = "sites"
     COMMANDS = App.COMMANDS | {ScreenCommands}
@@ -122,7 +133,7 @@ class WfplanApp(App[None]):
 
     def load_data(self) -> None:
         # A problems screen from the last load is about to be out of date either way.
-        while isinstance(self.screen, ProblemsScreen):
+        while self._problems_shown():
             self.pop_screen()
         self.cancel_loading()
         self.session, self.kpi_inputs, self.status = None, None, "checking the data folder…"
@@ -144,7 +155,6 @@ class WfplanApp(App[None]):
     def change_period(self, as_of: Any, start: Any, end: Any) -> None:
         """Use another period; another as-of date reloads the data, keeping the scenario."""
         from queries.period import PeriodError, resolve_period
-
         try:
             period = resolve_period(None, as_of, start, end)
         except PeriodError as err:
@@ -266,9 +276,18 @@ class WfplanApp(App[None]):
             self.notify(f"Unsaved edits from an earlier run are in {autosave}; ctrl+o opens them",
                         severity="warning", timeout=10)
 
+    def _problems_shown(self) -> bool:
+        """Whether the screen on top is the problems screen (`on_contract_broken`)."""
+        # Its module is imported only when a folder breaks the contract: until then no
+        # problems screen can be shown, and a cold start does not import it to find out.
+        problems = sys.modules.get("tui.screens.problems")
+        return problems is not None and isinstance(self.screen, problems.ProblemsScreen)
+
     def on_contract_broken(self, message: ContractBroken) -> None:
+        from tui.screens.problems import ProblemsScreen
+
         self.status = "the data folder breaks the data contract"
-        if not isinstance(self.screen, ProblemsScreen):
+        if not self._problems_shown():
             self.push_screen(ProblemsScreen(message.result))
         kept = self._kept_session  # a reload the exports now fail: keep the edits in a file too
         autosave = self._autosave(kept) if kept is not None else None
@@ -564,7 +583,6 @@ class WfplanApp(App[None]):
 
     def _show_bug(self, error: Exception) -> None:
         from tui.crash import write_crash_log
-
         log = write_crash_log(error)
         autosave = self._autosave()
         kept = f"\n\nYour unsaved scenario edits are also saved in {autosave}." if autosave else ""

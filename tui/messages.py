@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from queries.check import CheckResult
-from queries.engine import Engine
-from queries.kpi import KpiInputs
-from queries.period import Period
-from queries.scenario_file import DataStamp
-from queries.session import PlanSession
-from queries.workforce import PlanData
+if TYPE_CHECKING:  # annotations only: importing this module must not import the core
+    from queries.check import CheckResult
+    from queries.engine import Engine
+    from queries.kpi import KpiInputs
+    from queries.period import Period
+    from queries.scenario_file import DataStamp
+    from queries.session import PlanSession
+    from queries.workforce import PlanData
 
 
 @dataclass

@@ -20,12 +20,12 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from tui.dialogs import ErrorDialog
-from tui.export import ExportFailed, TableExported, ask_and_export, copy_table
 from tui.widgets.info_bar import InfoBar
 
 if TYPE_CHECKING:
     from queries.table_export import ExportTable
     from tui.app import WfplanApp
+    from tui.export import ExportFailed, TableExported
 
 PaletteCommand = tuple[str, str, str]  # (name "category: action", help, action name)
 
@@ -100,10 +100,15 @@ class PlanScreen(Screen[None]):
             return "Nothing to export yet: the data is not loaded"
         return f"The {self.SCREEN_TITLE} screen has no table to export"
 
+    # Exporting is imported on first use, not on the way to the first screen.
     def action_export(self, fmt: str = "csv") -> None:
+        from tui.export import ask_and_export
+
         ask_and_export(self, fmt)
 
     def action_copy_table(self) -> None:
+        from tui.export import copy_table
+
         copy_table(self)
 
     def on_table_exported(self, message: TableExported) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 from rich.text import Text
@@ -24,12 +24,15 @@ from queries.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.format import clip, count, date, money, number, share
 from queries.model import site_totals
 from queries.scenario import Closure, SiteChange
-from queries.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.scenario_panel import ScenarioPanel
 from tui.widgets.whole_columns import WholeColumnTable
+
+# Exporting is imported when used, not on the way to the first numbers of a cold start.
+if TYPE_CHECKING:
+    from queries.table_export import ExportTable
 
 TOTAL_KEY = "__total__"
 
@@ -187,6 +190,8 @@ class SiteCostsScreen(PlanScreen):
     def export_table(self) -> ExportTable | None:
         """The sites as listed (filter, sort, totals row last), names in full; a site the
         scenario closes keeps its figures, its status reads "closes DATE"."""
+        from queries.table_export import ExportTable
+
         if self.wf.session is None:
             return None
         rows = self.rows()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from queries.format import count, money, months, number, share
-from queries.session import Evaluation
+
+if TYPE_CHECKING:
+    from queries.session import Evaluation
 
 
 class ScenarioPanel(Static):
