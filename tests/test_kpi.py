@@ -449,3 +449,62 @@ def test_kpi_section_has_exactly_the_report_keys(march: KpiInputs) -> None:
     assert aht["difference"] == pytest.approx(215 - 8000 / 30)
     assert all(c["difference"] is None for c in comparisons if c["group"] == "hybrid")
     json.dumps(section, default=str)
+
+
+# -- kpi_agent_sums.sql against a row-by-row reference ----------------------------------------
+
+# Assignments of one agent: consecutive spells inside Jan-Apr 2026, each (length, gap before)
+# in days, so moves fall mid-month, on month starts, and with days between them.
+SPELLS = st.lists(st.tuples(st.integers(1, 50), st.integers(0, 6)), min_size=1, max_size=4)
+SUMS_MODES = (("onsite", "KEN"), ("onsite", "BOI"), ("remote", None), ("hybrid", "KEN"))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    spells=st.lists(SPELLS, min_size=1, max_size=4),
+    modes=st.lists(st.sampled_from(SUMS_MODES), min_size=16, max_size=16),
+    days=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 119)), min_size=1, max_size=60, unique=True),
+    window=st.tuples(st.integers(0, 60), st.integers(0, 60)),
+)
+def test_agent_sums_match_a_row_by_row_match(tmp_path_factory: pytest.TempPathFactory, spells: list,
+                                             modes: list, days: list, window: tuple[int, int]) -> None:
+    """Agent-months one assignment covers are summed before the join, the others row by row
+    (kpi_agent_sums.sql): either way each row counts once, under its own day's assignment,
+    and rows on days without one are left out."""
+    first = D(2026, 1, 1)
+    agents, assignments, n = [], [], 0
+    for a, agent_spells in enumerate(spells):
+        agents.append((f"A{a}", first, None))
+        day = first
+        for length, gap in agent_spells:
+            start = day + dt.timedelta(days=gap)
+            end = start + dt.timedelta(days=length - 1)
+            mode, site = modes[n % len(modes)]
+            assignments.append((f"A{a}", start, end, mode, site))
+            day, n = end + dt.timedelta(days=1), n + 1
+    picked = sorted({(a % len(spells), d) for a, d in days})  # one row per agent and day
+    kpi = [(first + dt.timedelta(days=d), f"A{a}", 1 + d % 5, 60.0 * (d + 1), 2, 1, 1, 4.0, 1, 70.0,
+            480.0, 450.0, d % 2) for a, d in picked]
+    folder = write_kpi_folder(tmp_path_factory.mktemp("sums"), agents, assignments, kpi)
+    start = first + dt.timedelta(days=window[0])
+    end = start + dt.timedelta(days=window[1])
+    engine, result = open_folder(folder)
+    assert result.ok, result.summary()
+    got = load_kpi_inputs(engine, Period(as_of=end, start=start, end=end)).agent_sums
+
+    expected: dict[tuple[Any, ...], list[float]] = {}
+    for day, agent, *values in kpi:
+        if not start <= day <= end:
+            continue
+        match = [(m, s) for a, s0, e0, m, s in assignments if a == agent and s0 <= day <= e0]
+        if not match:
+            continue
+        key = (agent, *match[0], day.replace(day=1))
+        totals = expected.setdefault(key, [0.0] * (len(KPI_COLUMNS) + 1))
+        for i, v in enumerate([*values, 1]):
+            totals[i] += v
+    rows = {(r["agent_id"], r["work_mode"], r["site_id"], r["month"]): [r[c] for c in (*KPI_COLUMNS, "days")]
+            for r in got.iter_rows(named=True)}
+    assert rows.keys() == expected.keys()
+    for key, totals in expected.items():
+        assert rows[key] == pytest.approx(totals), key
