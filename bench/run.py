@@ -119,7 +119,8 @@ def build_results(plan: Plan, raw: dict[str, Any], large_rows: int | None) -> li
         start = raw.get("startup", {})
         if start and "error" not in start:
             why = (f"of a start: importing the app {start['import_seconds']:.2f} s (Textual, DuckDB, polars and "
-                   f"pydantic-settings are all needed for the first numbers), opening the folder "
+                   f"pydantic-settings are all needed for the first numbers; the other screens and exporting "
+                   f"load when first used), opening the folder "
                    f"{start['check_seconds']:.2f} s (schema gate; the value rules' result comes from the check "
                    f"cache), workforce and planning model {start['data_seconds']:.2f} s, the rest Python "
                    f"starting, Textual starting and drawing")
