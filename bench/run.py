@@ -27,8 +27,8 @@ if __package__ in (None, ""):  # run as a script: make `bench` and wfplan import
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import coldstart, commands
-from bench.common import (BENCH, FULL, PYTHON, QUICK, REPO, Plan, Result, Samples, run_json, run_measured,
-                          runs_within)
+from bench.common import (BENCH, FULL, PYTHON, QUICK, REPO, BenchError, Plan, Result, Samples, run_json,
+                          run_measured, runs_within)
 from bench.data import demo_folder, ensure_demo, kpi_rows
 
 
@@ -55,7 +55,10 @@ def measure_check(plan: Plan, raw: dict[str, Any]) -> None:
                     "scan_seconds": [r.seconds for r in theirs]}
     # One more check, its queries timed, to say where the time goes (not a sample).
     folder = ensure_demo(*plan.large, log=log)
-    raw["check"]["steps"], _ = run_json([PYTHON, "-m", "bench.checksteps", str(folder)])
+    try:
+        raw["check"]["steps"], _ = run_json([PYTHON, "-m", "bench.checksteps", str(folder)])
+    except BenchError as err:  # a diagnostic: the samples above stand without it
+        raw["check"]["steps"] = {"error": str(err)}
 
 
 def measure_bigapp(plan: Plan, raw: dict[str, Any]) -> None:

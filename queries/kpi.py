@@ -102,12 +102,6 @@ def ratio_expr(ratio: Ratio) -> pl.Expr:
     return pl.when(denominator != 0).then(pl.col(ratio.numerator).sum() * ratio.scale / denominator)
 
 
-def pooled(rows: pl.DataFrame, ratio: Ratio) -> float | None:
-    """The KPI over all of `rows`."""
-    denominator = rows[ratio.denominator].sum()
-    return float(rows[ratio.numerator].sum() * ratio.scale / denominator) if denominator else None
-
-
 def kpi_groups(
     agent_sums: pl.DataFrame, attrition: pl.DataFrame, by: Sequence[str], min_agents: int
 ) -> pl.DataFrame:
@@ -289,19 +283,15 @@ def _compare_one(ours: _Side, theirs: _Side, kpi: str, group: str, versus: str) 
     )
 
 
-def agent_values(rows: pl.DataFrame, ratio: Ratio) -> np.ndarray:
-    """Each agent's own KPI over `rows`, leaving out agents whose denominator is 0."""
-    per_agent = rows.group_by("agent_id").agg(pl.col(ratio.numerator).sum(), pl.col(ratio.denominator).sum())
-    return _values(per_agent, ratio)
-
-
 def _values(per_agent: pl.DataFrame, ratio: Ratio) -> np.ndarray:
-    """`agent_values` from rows already summed per agent."""
+    """Each agent's own KPI, from rows summed per agent, leaving out agents whose denominator is 0."""
     kept = per_agent.filter(pl.col(ratio.denominator) != 0)
     return (kept[ratio.numerator].cast(pl.Float64) * ratio.scale / kept[ratio.denominator]).to_numpy()
 
 
-def tenure_adjusted_difference(ours: pl.DataFrame, theirs: pl.DataFrame, ratio: Ratio) -> float | None:
+def _tenure_adjusted(
+    ours: dict[str, dict[str, Any]], theirs: dict[str, dict[str, Any]], ratio: Ratio
+) -> float | None:
     """The KPI difference within tenure bands, weighted by the smaller group's agents.
 
     Each band's difference is of the group-level KPIs in that band; its weight is the
@@ -309,12 +299,6 @@ def tenure_adjusted_difference(ours: pl.DataFrame, theirs: pl.DataFrame, ratio: 
     mistaken for a better one. Bands where either group has no agents, or a zero
     denominator, are skipped; with none left the result is None.
     """
-    return _tenure_adjusted(_Side.of(ours, True).bands or {}, _Side.of(theirs, True).bands or {}, ratio)
-
-
-def _tenure_adjusted(
-    ours: dict[str, dict[str, Any]], theirs: dict[str, dict[str, Any]], ratio: Ratio
-) -> float | None:
     total = weight = 0.0
     for band in TENURE_BANDS:
         if band not in ours or band not in theirs:

@@ -476,11 +476,13 @@ def test_agent_sums_match_a_row_by_row_match(tmp_path_factory: pytest.TempPathFa
     for a, agent_spells in enumerate(spells):
         agents.append((f"A{a}", first, None))
         day = first
-        for length, gap in agent_spells:
+        for i, (length, gap) in enumerate(agent_spells):
             start = day + dt.timedelta(days=gap)
             end = start + dt.timedelta(days=length - 1)
             mode, site = modes[n % len(modes)]
-            assignments.append((f"A{a}", start, end, mode, site))
+            # Every other agent's last assignment is open-ended (no end date).
+            open_ended = i == len(agent_spells) - 1 and a % 2 == 1
+            assignments.append((f"A{a}", start, None if open_ended else end, mode, site))
             day, n = end + dt.timedelta(days=1), n + 1
     picked = sorted({(a % len(spells), d) for a, d in days})  # one row per agent and day
     kpi = [(first + dt.timedelta(days=d), f"A{a}", 1 + d % 5, 60.0 * (d + 1), 2, 1, 1, 4.0, 1, 70.0,
@@ -496,7 +498,7 @@ def test_agent_sums_match_a_row_by_row_match(tmp_path_factory: pytest.TempPathFa
     for day, agent, *values in kpi:
         if not start <= day <= end:
             continue
-        match = [(m, s) for a, s0, e0, m, s in assignments if a == agent and s0 <= day <= e0]
+        match = [(m, s) for a, s0, e0, m, s in assignments if a == agent and s0 <= day and (e0 is None or day <= e0)]
         if not match:
             continue
         key = (agent, *match[0], day.replace(day=1))
@@ -505,6 +507,7 @@ def test_agent_sums_match_a_row_by_row_match(tmp_path_factory: pytest.TempPathFa
             totals[i] += v
     rows = {(r["agent_id"], r["work_mode"], r["site_id"], r["month"]): [r[c] for c in (*KPI_COLUMNS, "days")]
             for r in got.iter_rows(named=True)}
+    assert got.height == len(rows)  # no key twice: nothing counted under two assignments
     assert rows.keys() == expected.keys()
     for key, totals in expected.items():
         assert rows[key] == pytest.approx(totals), key

@@ -155,6 +155,7 @@ class WfplanApp(App[None]):
     def change_period(self, as_of: Any, start: Any, end: Any) -> None:
         """Use another period; another as-of date reloads the data, keeping the scenario."""
         from queries.period import PeriodError, resolve_period
+
         try:
             period = resolve_period(None, as_of, start, end)
         except PeriodError as err:
@@ -583,6 +584,7 @@ class WfplanApp(App[None]):
 
     def _show_bug(self, error: Exception) -> None:
         from tui.crash import write_crash_log
+
         log = write_crash_log(error)
         autosave = self._autosave()
         kept = f"\n\nYour unsaved scenario edits are also saved in {autosave}." if autosave else ""

@@ -11,6 +11,8 @@
 -- that month. Only agent-months no single assignment covers (a move mid-month, or days
 -- without an assignment) are matched row by row. Same result as matching every row, a
 -- quarter faster at 100,000 agents: the group-by meets the assignments after it, not before.
+-- Both rely on assignments never overlapping, which `wfplan check` makes an error: a folder
+-- with overlaps is never queried.
 --
 -- Tenure band at $end, in calendar months: an agent completes m months of tenure on
 -- hire_date + m months (DuckDB date arithmetic, which clamps to the month's last day:
