@@ -36,13 +36,12 @@ def screen_text(app: App[object]) -> str:
 
 
 async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the app's loader is done (or has failed: the app shows that itself)."""
-    from textual.worker import WorkerFailed
+    """Wait until the app's workers are done: finished, failed (the app shows that itself)
+    or cancelled (a newer load took over). `wait_for_complete` stops at the first cancelled
+    worker still listed, which left a test racing the load that replaced it."""
+    import asyncio
 
-    try:
-        await pilot.app.workers.wait_for_complete()
-    except WorkerFailed:
-        pass
+    await asyncio.gather(*(worker.wait() for worker in list(pilot.app.workers)), return_exceptions=True)
     await pilot.pause()
 
 
