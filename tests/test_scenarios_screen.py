@@ -392,3 +392,28 @@ async def test_the_autosave_is_never_the_default_b(small_folder: Path, scenarios
         await pilot.press("6")
         await loaded(pilot)
         assert app.screen.choices["b"] == scenarios / "half-remote.toml"
+
+
+async def test_a_bug_in_the_comparison_says_so_and_stops_loading(small_folder: Path, scenarios: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not "loading failed" (the data loaded): the comparison's own title, and the table
+    stops showing that it is loading."""
+    save_scenario(CLOSE_KEN, scenarios / "close-ken.toml")
+
+    def broken(self, session, path):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ScenariosScreen, "_evaluate_file", broken)
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("6")
+        await loaded(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert app.screen.title_text == "The comparison could not be worked out"
+        assert app.screen.message.startswith("a bug\n\nDetails: ")
+        assert app.status != "loading failed"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ScenariosScreen)
+        assert app.screen.query_one("#cmp-table").loading is False
+        assert len(app.screen_stack) == 1  # one dialog, not one per handler

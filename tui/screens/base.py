@@ -117,13 +117,17 @@ class PlanScreen(Screen[None]):
     def on_export_failed(self, message: ExportFailed) -> None:
         self.app.push_screen(ErrorDialog("The table was not exported", message.reason))
 
+    # The screen's own worker groups whose failure (a bug) it reports, with the dialog's title:
+    # the app's handler would call it a failed data load.
+    WORKER_FAILURES: ClassVar[dict[str, str]] = {"export": "The table was not exported"}
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A bug in an export writer: say so here, not as a failed data load (the app's handler)."""
-        if event.worker.group != "export" or event.state != WorkerState.ERROR:
+        title = self.WORKER_FAILURES.get(event.worker.group or "")
+        if title is None or event.state != WorkerState.ERROR:
             return
         event.stop()
         from tui.crash import write_crash_log
 
         error = event.worker.error
         log = write_crash_log(error) if error else None
-        self.app.push_screen(ErrorDialog("The table was not exported", f"{error}\n\nDetails: {log}"))
+        self.app.push_screen(ErrorDialog(title, f"{error}\n\nDetails: {log}"))

@@ -193,18 +193,13 @@ class ScenariosScreen(PlanScreen):
                 f"{error}\n\nColumn {letter.upper()} stays empty; {letter} chooses another scenario."))
         self._draw()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A comparison that failed (a bug: broken files are reported above): say so here, not
-        as a failed data load, which is what the app's own handler would say."""
-        if event.worker.group != "compare" or event.state != WorkerState.ERROR:
-            return
-        event.stop()
-        self.query_one("#cmp-table").loading = False
-        from tui.crash import write_crash_log
+    # A comparison that failed is a bug (broken files are reported above); PlanScreen's handler,
+    # which Textual runs after this one, says so.
+    WORKER_FAILURES = PlanScreen.WORKER_FAILURES | {"compare": "The comparison could not be worked out"}
 
-        error = event.worker.error
-        log = write_crash_log(error) if error else None
-        self.app.push_screen(ErrorDialog("The comparison could not be worked out", f"{error}\n\nDetails: {log}"))
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "compare" and event.state == WorkerState.ERROR:
+            self.query_one("#cmp-table").loading = False
 
     # -- drawing ----------------------------------------------------------------------------
 
