@@ -14,7 +14,7 @@ from pathlib import Path
 
 def main(folder: Path) -> None:
     from bench.profiling import record_queries, slowest
-    from queries.check import open_folder
+    from queries.contract.check import open_folder
     from queries.config import load_settings
 
     settings = load_settings()

@@ -19,7 +19,7 @@ DATA = CACHE / "data"
 
 def demo_version() -> str:
     # Read, not imported: the suite's own process stays free of wfplan's imports.
-    text = (REPO / "queries" / "demo.py").read_text(encoding="utf-8")
+    text = (REPO / "queries" / "demo" / "generate.py").read_text(encoding="utf-8")
     match = re.search(r"^DEMO_VERSION\s*=\s*(\S+)", text, re.MULTILINE)
     return match.group(1) if match else "unknown"
 

@@ -20,7 +20,7 @@ from typing import Any
 
 
 def _named_queries() -> dict[str, str]:
-    folder = resources.files("queries").joinpath("sql")
+    folder = resources.files("queries.engines").joinpath("sql")
     return {f.read_text(encoding="utf-8"): f.name.removesuffix(".sql") for f in folder.iterdir() if f.name.endswith(".sql")}
 
 
@@ -83,7 +83,7 @@ def _wrapped(cls: type, method: str, name: Callable[..., str], sink: list[Timing
 
 @contextmanager
 def record_queries() -> Iterator[list[Timing]]:
-    from queries.engine import Engine
+    from queries.engines.duckdb_engine import Engine
 
     named = _named_queries()
     timings: list[Timing] = []

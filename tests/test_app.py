@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable, Input, Label
 
 from queries.config import load_settings
-from queries.engine import QueryError
+from queries.engines.duckdb_engine import QueryError
 from tests.folders import base_tables, write_folder
 from tests.screen import loaded, screen_text
 from tui.app import WfplanApp
@@ -162,7 +162,7 @@ async def test_a_failing_query_opens_an_error_dialog_and_the_app_keeps_running(
     def fail(*args: object, **kwargs: object) -> None:
         raise QueryError("IO Error: No files found that match the pattern")
 
-    monkeypatch.setattr("queries.workforce.load_plan_data", fail)
+    monkeypatch.setattr("queries.plan.loading.load_plan_data", fail)
     app = make_app(small_folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)

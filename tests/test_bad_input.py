@@ -14,7 +14,7 @@ by `build` (no binary fixtures in git). For each case:
 "Traceback" never appears in any output.
 
 The column lists in `SPEC` are copied by hand from spec/data-contract.md (not imported from
-queries/contract.py), so a column, kind or NULL rule that drifts from the contract fails here.
+queries/contract/schema.py), so a column, kind or NULL rule that drifts from the contract fails here.
 """
 
 from __future__ import annotations
@@ -746,7 +746,7 @@ def _squeeze(text: str) -> str:
 @pytest.mark.parametrize("name", list(APP_BROKEN))
 async def test_app_shows_the_problems_screen_with_the_check_line(name: str, tmp_path: Path) -> None:
     """A broken folder (see the id) opens on the problems screen, showing the check's line."""
-    from queries.check import check_folder
+    from queries.contract.check import check_folder
     from queries.config import load_settings
     from tests.screen import loaded, screen_text
     from tui.app import WfplanApp

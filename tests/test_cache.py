@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from queries import cache
-from queries.check import check_folder
+from queries.contract import check_cache as cache
+from queries.contract.check import check_folder
 from tests.folders import D, base_tables, write_folder
 from tui.cli import main
 
@@ -21,7 +21,7 @@ WARNING = ("warning: kpi_daily.parquet: date: rows on days the agent has no assi
 @pytest.fixture
 def value_rules_run(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times the value rules ran (each entry one full check)."""
-    import queries.check as check
+    import queries.contract.check as check
 
     calls: list[int] = []
     real = check._value_steps
@@ -137,7 +137,7 @@ def test_clear_empties_the_cache(small_folder: Path, value_rules_run: list[int])
 
 def test_duckdb_spills_into_the_cache_folder_not_the_working_directory(
         small_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from queries.engine import Engine
+    from queries.engines.duckdb_engine import Engine
 
     monkeypatch.chdir(small_folder)  # DuckDB's default would be ./.tmp: the data folder
     setting = "SELECT current_setting('temp_directory') AS d"
@@ -150,7 +150,7 @@ def test_duckdb_spills_into_the_cache_folder_not_the_working_directory(
 def test_duckdb_hands_freed_memory_back_while_the_app_is_idle(small_folder: Path) -> None:
     """Benchmark 7: without the allocator's background threads, ~200 MiB that a load freed
     stayed in the process while the planner read the screen."""
-    from queries.engine import Engine
+    from queries.engines.duckdb_engine import Engine
 
     setting = "SELECT current_setting('allocator_background_threads') AS on"
     assert Engine(small_folder).sql(setting).item() is True
@@ -186,7 +186,7 @@ def test_wfplan_cache_shows_and_clears(small_folder: Path, value_rules_run: list
 
 def test_duckdb_takes_1gb_unless_configured(small_folder: Path) -> None:
     from queries.config import load_settings
-    from queries.engine import Engine
+    from queries.engines.duckdb_engine import Engine
 
     settings = load_settings()
     assert settings.duckdb.memory_limit == "1GB"
@@ -213,7 +213,7 @@ def test_a_same_size_rewrite_with_the_old_mtime_changes_the_fingerprint(tmp_path
 
 def test_a_first_spill_on_a_fresh_machine_works(small_folder: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from queries.engine import Engine
+    from queries.engines.duckdb_engine import Engine
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh" / "cache"))  # nothing made yet
     engine = Engine(small_folder, memory_limit="64MB")

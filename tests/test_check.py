@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from queries.check import check_folder
+from queries.contract.check import check_folder
 from tests.folders import D, base_tables, write_folder
 from tui.cli import main
 

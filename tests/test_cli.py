@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from queries.engine import Engine, QueryCancelled
+from queries.engines.duckdb_engine import Engine, QueryCancelled
 from tui.cli import main
 
 
@@ -78,7 +78,7 @@ def test_interrupt_is_a_clean_exit(small_folder: Path, monkeypatch: pytest.Monke
     def interrupted(*args: object, **kwargs: object) -> None:
         raise QueryCancelled("query cancelled")
 
-    monkeypatch.setattr("queries.check.check_folder", interrupted)
+    monkeypatch.setattr("queries.contract.check.check_folder", interrupted)
     assert main(["check", "--data", str(small_folder)]) == 130
     assert capsys.readouterr().err == "wfplan: interrupted\n"
 
@@ -87,7 +87,7 @@ def test_a_bug_writes_a_log_not_a_traceback(small_folder: Path, monkeypatch: pyt
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("queries.check.check_folder", broken)
+    monkeypatch.setattr("queries.contract.check.check_folder", broken)
     assert main(["check", "--data", str(small_folder)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("wfplan: unexpected error: division by zero\nThe details are in ")

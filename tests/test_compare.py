@@ -1,4 +1,4 @@
-"""Scenarios side by side (queries.compare) and `wfplan report --scenario A --scenario B`.
+"""Scenarios side by side (queries.model.compare) and `wfplan report --scenario A --scenario B`.
 
 Numbers are computed by hand on the small folder (tests/folders.py, as of 2026-03-31; see
 tests/test_site_costs.py): baseline total 545,480 = sites 270,000 + remote 3,000 + labor
@@ -28,14 +28,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from queries.check import open_folder
-from queries.compare import Compared, comparison_section, figures, side_by_side
+from queries.contract.check import open_folder
+from queries.model.compare import Compared, comparison_section, figures, side_by_side
 from queries.config import Parameters
-from queries.period import data_range
-from queries.scenario import Closure, RemoteTarget, Scenario
-from queries.scenario_file import data_stamp, save_scenario, with_meta
-from queries.session import PlanSession
-from queries.workforce import load_workforce
+from queries.model.period import data_range
+from queries.model.scenario import Closure, RemoteTarget, Scenario
+from queries.plan.scenario_file import data_stamp, save_scenario, with_meta
+from queries.plan.session import PlanSession
+from queries.plan.loading import load_workforce
 from tests.folders import base_tables, write_folder
 from tui.cli import main
 

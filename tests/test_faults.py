@@ -26,8 +26,8 @@ import pytest
 from textual.worker import WorkerState
 
 from queries.config import load_settings
-from queries.engine import Engine, QueryCancelled
-from queries.watch import UNREADABLE, changed_files, folder_state
+from queries.engines.duckdb_engine import Engine, QueryCancelled
+from queries.contract.watch import UNREADABLE, changed_files, folder_state
 from tests.folders import base_tables, write_folder
 from tests.screen import loaded, screen_text
 from tui.app import WfplanApp
@@ -100,19 +100,19 @@ class SlowFirstCall:
 
 @pytest.fixture
 def slow_load(monkeypatch: pytest.MonkeyPatch) -> SlowFirstCall:
-    import queries.workforce
+    import queries.plan.loading
 
-    slow = SlowFirstCall(queries.workforce.load_plan_data)
-    monkeypatch.setattr("queries.workforce.load_plan_data", slow)
+    slow = SlowFirstCall(queries.plan.loading.load_plan_data)
+    monkeypatch.setattr("queries.plan.loading.load_plan_data", slow)
     return slow
 
 
 @pytest.fixture
 def slow_kpis(monkeypatch: pytest.MonkeyPatch) -> SlowFirstCall:
-    import queries.kpi
+    import queries.model.kpi
 
-    slow = SlowFirstCall(queries.kpi.load_kpi_inputs)
-    monkeypatch.setattr("queries.kpi.load_kpi_inputs", slow)
+    slow = SlowFirstCall(queries.model.kpi.load_kpi_inputs)
+    monkeypatch.setattr("queries.model.kpi.load_kpi_inputs", slow)
     return slow
 
 
@@ -122,7 +122,7 @@ def slow_kpis(monkeypatch: pytest.MonkeyPatch) -> SlowFirstCall:
 def test_engine_interrupt_stops_a_running_parquet_query(small_folder: Path) -> None:
     """Engine.interrupt from another thread: the query over the folder's views raises
     QueryCancelled, and the same engine answers the next query."""
-    from queries.check import check_folder
+    from queries.contract.check import check_folder
 
     engine = Engine(small_folder)
     assert check_folder(small_folder, engine).ok
@@ -606,7 +606,7 @@ def make_writable(folder: Path) -> None:
 def read_only_folder(tmp_path: Path) -> Any:
     """A folder with every table (forecast too, and a partitioned kpi_daily), made
     read-only (chmod -R a-w); writable again afterwards, so it can be cleaned up."""
-    from queries.demo import generate_demo
+    from queries.demo.generate import generate_demo
 
     folder = generate_demo(tmp_path / "exports", agents=60, days=60, seed=5).folder
     make_read_only(folder)

@@ -14,8 +14,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from queries.check import open_folder
-from queries.headcount import (
+from queries.contract.check import open_folder
+from queries.model.headcount import (
     ObservedRates,
     agents_to_target,
     by_site,
@@ -25,7 +25,7 @@ from queries.headcount import (
     observed_rates,
     transition_plan,
 )
-from queries.workforce import load_workforce
+from queries.plan.loading import load_workforce
 
 D = dt.date
 

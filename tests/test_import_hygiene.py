@@ -38,8 +38,8 @@ def test_the_app_imports_only_what_the_first_screen_needs() -> None:
     """Benchmark 1: the other screens, exporting and the KPI statistics load when used, not
     on the way to the first numbers (Site costs)."""
     later = ["tui.screens.headcount", "tui.screens.reach", "tui.screens.kpis", "tui.screens.staffing",
-             "tui.screens.scenarios", "tui.screens.problems", "tui.export", "queries.kpi", "queries.report",
-             "queries.table_export"]
+             "tui.screens.scenarios", "tui.screens.problems", "tui.export", "queries.model.kpi", "queries.report.build",
+             "queries.report.table_export"]
     probe = f"import sys, tui.app; print([m for m in {later!r} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr

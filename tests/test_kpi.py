@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from queries.check import open_folder
-from queries.kpi import (
+from queries.contract.check import open_folder
+from queries.model.kpi import (
     COMPARED_KPIS,
     KPIS,
     SPLITS,
@@ -40,7 +40,7 @@ from queries.kpi import (
     t_quantile,
     welch_interval,
 )
-from queries.period import Period
+from queries.model.period import Period
 
 D = dt.date
 MARCH = Period(as_of=D(2026, 3, 31), start=D(2026, 3, 1), end=D(2026, 3, 31))

@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import Input
 
 from queries.config import load_settings
-from queries.demo import generate_demo
-from queries.kpi import kpi_groups
+from queries.demo.generate import generate_demo
+from queries.model.kpi import kpi_groups
 from tests.screen import loaded, screen_words
 from tui.app import WfplanApp
 from tui.screens.kpis import KpiScreen

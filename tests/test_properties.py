@@ -1,7 +1,7 @@
 """Properties of the planning model (spec/model.md) on random small workforces and scenarios.
 
 A `Workforce` here is built directly in memory with the columns and types of
-queries/sql/sites_active.sql and queries/sql/workforce_on_date.sql. The expected figures come
+queries/engines/sql/sites_active.sql and queries/engines/sql/workforce_on_date.sql. The expected figures come
 from the spec's formulas, written out again below in plain Python (`spec_total`,
 `spec_seat_demand`), not from the model's own functions.
 """
@@ -19,22 +19,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from queries.config import HiringParams, Parameters
-from queries.headcount import by_site, headcount_section
-from queries.kpi import KPIS, SPLITS, TENURE_BANDS, kpi_groups
-from queries.model import MODES, Workforce, cost_breakdown, headcount_by_mode, remote_share
-from queries.reach import pool, pools, reach_multiplier, region_reach
-from queries.scenario import Closure, RemoteTarget, Scenario, SiteChange
-from queries.session import PlanSession
+from queries.model.headcount import by_site, headcount_section
+from queries.model.kpi import KPIS, SPLITS, TENURE_BANDS, kpi_groups
+from queries.model.costs import MODES, Workforce, cost_breakdown, headcount_by_mode, remote_share
+from queries.model.reach import pool, pools, reach_multiplier, region_reach
+from queries.model.scenario import Closure, RemoteTarget, Scenario, SiteChange
+from queries.plan.session import PlanSession
 
 AS_OF = dt.date(2026, 3, 31)
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SITES_SCHEMA = {  # queries/sql/sites_active.sql
+SITES_SCHEMA = {  # queries/engines/sql/sites_active.sql
     "site_id": pl.Utf8, "name": pl.Utf8, "city": pl.Utf8, "state": pl.Utf8, "status": pl.Utf8,
     "seats": pl.Int64, "sqft": pl.Int64, "lease_annual": pl.Float64, "opex_annual": pl.Float64,
     "lease_end": pl.Date, "lease_break_fee": pl.Float64, "lat": pl.Float64, "lon": pl.Float64,
 }
-AGENTS_SCHEMA = {  # queries/sql/workforce_on_date.sql
+AGENTS_SCHEMA = {  # queries/engines/sql/workforce_on_date.sql
     "agent_id": pl.Utf8, "hire_date": pl.Date, "hourly_wage": pl.Float64, "fte": pl.Float64,
     "work_mode": pl.Utf8, "site_id": pl.Utf8, "onsite_days_per_week": pl.Float64,
 }

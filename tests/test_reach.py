@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.check import open_folder
+from queries.contract.check import open_folder
 from queries.config import HiringParams, Parameters
-from queries.reach import Pool, haversine_km, pool, reach_multiplier, reach_section, region_reach
-from queries.scenario import Closure, Scenario
-from queries.session import PlanSession
-from queries.workforce import load_workforce
+from queries.model.reach import Pool, haversine_km, pool, reach_multiplier, reach_section, region_reach
+from queries.model.scenario import Closure, Scenario
+from queries.plan.session import PlanSession
+from queries.plan.loading import load_workforce
 
 ONE_DEGREE_KM = 6371.0088 * math.pi / 180  # 111.19508 km
 

@@ -11,7 +11,7 @@ import pytest
 from textual.command import CommandPalette
 
 from queries.config import ConfigError, load_settings
-from queries.scenario import ScenarioError, load_scenario
+from queries.model.scenario import ScenarioError, load_scenario
 from tests.folders import base_tables, write_folder
 from tests.screen import loaded, screen_words
 from tui.app import WfplanApp
@@ -154,7 +154,7 @@ async def test_a_bug_stops_the_app_without_a_traceback_and_keeps_the_edits(
     small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Textual hands an exception raised in any handler to App._handle_exception."""
-    from queries.scenario import load_scenario
+    from queries.model.scenario import load_scenario
 
     monkeypatch.setenv("WFPLAN_SCENARIOS_FOLDER", str(tmp_path / "scenarios"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))

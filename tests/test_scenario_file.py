@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import Input
 
 from queries.config import load_settings
-from queries.scenario import AhtDelta, Closure, RemoteTarget, Scenario, SiteChange, load_scenario
-from queries.scenario_file import (
+from queries.model.scenario import AhtDelta, Closure, RemoteTarget, Scenario, SiteChange, load_scenario
+from queries.plan.scenario_file import (
     DataStamp, SaveError, changed_data_warning, file_name, save_scenario, scenario_toml, with_meta,
 )
 from tests.screen import loaded, screen_words
@@ -53,7 +53,7 @@ def test_an_interrupted_save_leaves_the_old_file(tmp_path: Path, monkeypatch: py
     def killed(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("queries.scenario_file.os.replace", killed)
+    monkeypatch.setattr("queries.plan.scenario_file.os.replace", killed)
     with pytest.raises(KeyboardInterrupt):
         save_scenario(Scenario(name="new"), path)
     assert load_scenario(path).name == "old"
@@ -70,7 +70,7 @@ def test_a_full_disk_is_reported_and_the_old_file_kept(tmp_path: Path, monkeypat
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("queries.scenario_file.os.fsync", disk_full)
+    monkeypatch.setattr("queries.plan.scenario_file.os.fsync", disk_full)
     with pytest.raises(SaveError, match=r"s.toml: cannot save: No space left on device; the old file is unchanged$"):
         save_scenario(Scenario(name="new"), path)
     assert load_scenario(path).name == "old"
@@ -201,7 +201,7 @@ def test_no_warning_on_the_same_data_or_without_a_fingerprint() -> None:
     ("[meta]\nrow = 3\n", "meta.row: unknown key (did you mean meta.rows?)"),
 ])
 def test_a_broken_meta_names_file_key_and_rule(tmp_path: Path, meta: str, message: str) -> None:
-    from queries.scenario import ScenarioError
+    from queries.model.scenario import ScenarioError
 
     path = tmp_path / "s.toml"
     path.write_text(f'name = "x"\n{meta}')

@@ -17,8 +17,8 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from queries.config import load_settings
-from queries.scenario import Closure, RemoteTarget, Scenario, load_scenario
-from queries.scenario_file import DataStamp, save_scenario, with_meta
+from queries.model.scenario import Closure, RemoteTarget, Scenario, load_scenario
+from queries.plan.scenario_file import DataStamp, save_scenario, with_meta
 from tests.folders import base_tables, write_folder
 from tests.screen import loaded, screen_words
 from tui.app import WfplanApp
@@ -157,7 +157,7 @@ async def test_working_out_a_file_never_blocks_the_ui(small_folder: Path, scenar
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """While a saved scenario is worked out (staffing can take a while) the table shows
     that it is loading, and keys still work."""
-    from queries.session import PlanSession
+    from queries.plan.session import PlanSession
 
     save_scenario(HALF_REMOTE, scenarios / "half-remote.toml")
     release = threading.Event()

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from queries.check import open_folder
+from queries.contract.check import open_folder
 from queries.config import Parameters
-from queries.model import remote_cost_per_agent
-from queries.scenario import Closure, RemoteTarget, Scenario, ScenarioError, SiteChange
-from queries.session import PlanSession
-from queries.workforce import load_workforce
+from queries.model.costs import remote_cost_per_agent
+from queries.model.scenario import Closure, RemoteTarget, Scenario, ScenarioError, SiteChange
+from queries.plan.session import PlanSession
+from queries.plan.loading import load_workforce
 
 AS_OF = dt.date(2026, 3, 31)
 
@@ -58,7 +58,7 @@ def test_cost_per_seat_used_is_none_without_demand(session: PlanSession) -> None
     agents = session.baseline.agents.filter(session.baseline.agents["site_id"] != "TUL")
     from dataclasses import replace
 
-    from queries.model import site_costs
+    from queries.model.costs import site_costs
 
     costs = site_costs(replace(session.baseline, agents=agents), Parameters())
     assert costs.filter(costs["site_id"] == "TUL")["cost_per_seat_used"].to_list() == [None]

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from queries.config import load_settings
-from queries.engine import QueryError
+from queries.engines.duckdb_engine import QueryError
 from tests.folders import base_tables, write_folder
 from tests.screen import loaded
 from tui.app import WfplanApp
@@ -96,7 +96,7 @@ class TestReach:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from queries.demo import generate_demo
+    from queries.demo.generate import generate_demo
 
     return generate_demo(tmp_path_factory.mktemp("snapdemo") / "exports", agents=120, days=120, seed=3).folder
 
@@ -166,5 +166,5 @@ class TestShell:
         def fail(*args: object, **kwargs: object) -> None:
             raise QueryError("IO Error: Could not read file kpi_daily.parquet")
 
-        monkeypatch.setattr("queries.workforce.load_plan_data", fail)
+        monkeypatch.setattr("queries.plan.loading.load_plan_data", fail)
         assert snap_compare(app_on(folder), run_before=loaded)

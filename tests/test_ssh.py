@@ -99,7 +99,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Enough agents for the KPI groups to show values (the small folder's are suppressed)."""
-    from queries.demo import generate_demo
+    from queries.demo.generate import generate_demo
 
     return generate_demo(tmp_path_factory.mktemp("sshdemo") / "exports", agents=120, days=120, seed=3).folder
 

@@ -2,7 +2,7 @@
 
 The reference values are pyworkforce's published tests (spec/model.md, "Staffing"). Erlang A
 is also checked against Mandelbaum and Zeltyn's closed forms for M/M/N+M, computed here
-with scipy's incomplete gamma function, independently of the chain in `queries.erlang`.
+with scipy's incomplete gamma function, independently of the chain in `queries.model.erlang`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
 
-from queries.check import open_folder
+from queries.contract.check import open_folder
 from queries.config import Parameters, StaffingParams
-from queries.erlang import erlang_a, erlang_b, erlang_c, required_agents, required_agents_erlang_a
-from queries.staffing import (
+from queries.model.erlang import erlang_a, erlang_b, erlang_c, required_agents, required_agents_erlang_a
+from queries.model.staffing import (
     QUEUE_SCHEMA, blended_aht_delta, interval_performance, interval_staffing, intraday_profile,
     load_forecast, queue_staffing, scheduled_agents, staffing_section, weekly_staffing,
 )

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from queries.config import load_settings
-from queries.scenario import load_scenario
+from queries.model.scenario import load_scenario
 from tests.folders import base_tables, write_folder
 from tests.screen import loaded, screen_text
 from tui.app import WfplanApp

@@ -20,9 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from queries.engine import Engine, QueryCancelled, QueryError
-from queries.scenario import Scenario, ScenarioError
-from queries.session import PlanSession
+from queries.engines.duckdb_engine import Engine, QueryCancelled, QueryError
+from queries.model.scenario import Scenario, ScenarioError
+from queries.plan.session import PlanSession
 from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
 from tui.messages import ContractBroken, DataLoaded, KpisLoaded, LoadProgress
@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from queries.config import Settings
-    from queries.kpi import KpiInputs
-    from queries.period import Period
-    from queries.scenario_file import DataStamp
-    from queries.workforce import PlanData
+    from queries.model.kpi import KpiInputs
+    from queries.model.period import Period
+    from queries.plan.scenario_file import DataStamp
+    from queries.plan.loading import PlanData
 
 
 WATCH_SECONDS = 5.0
@@ -111,7 +111,7 @@ class WfplanApp(App[None]):
         # What the next load should use: a period the planner chose, the scenario to keep.
         self._requested_period: tuple[Any, Any, Any] = (None, None, None)
         self._kept_session: PlanSession | None = None
-        # The exports as they were when the numbers shown were read (queries/watch.py).
+        # The exports as they were when the numbers shown were read (queries/contract/watch.py).
         self._folder_state: tuple[Any, ...] | None = None
         self._told_changed = False
 
@@ -154,7 +154,7 @@ class WfplanApp(App[None]):
 
     def change_period(self, as_of: Any, start: Any, end: Any) -> None:
         """Use another period; another as-of date reloads the data, keeping the scenario."""
-        from queries.period import PeriodError, resolve_period
+        from queries.model.period import PeriodError, resolve_period
 
         try:
             period = resolve_period(None, as_of, start, end)
@@ -182,7 +182,7 @@ class WfplanApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="kpi")
     def _load_kpis(self, engine: Engine, period: Period) -> None:
-        from queries.kpi import load_kpi_inputs
+        from queries.model.kpi import load_kpi_inputs
 
         cursor = self._kpi_cursor = engine.new_cursor()
         inputs = load_kpi_inputs(engine, period, cursor=cursor)
@@ -198,13 +198,13 @@ class WfplanApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def _load(self) -> None:
-        from queries.check import check_folder
-        from queries.period import data_range, resolve_period
-        from queries.scenario import load_scenario
-        from queries.scenario_file import data_stamp
-        from queries.workforce import load_plan_data
+        from queries.contract.check import check_folder
+        from queries.model.period import data_range, resolve_period
+        from queries.model.scenario import load_scenario
+        from queries.plan.scenario_file import data_stamp
+        from queries.plan.loading import load_plan_data
 
-        from queries.watch import folder_state
+        from queries.contract.watch import folder_state
 
         worker = get_current_worker()
         state = folder_state(self.folder)  # before reading: a change during the load shows too
@@ -308,7 +308,7 @@ class WfplanApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="watch")
     def _compare_folder(self, loaded: tuple[Any, ...]) -> None:
-        from queries.watch import changed_files, folder_state
+        from queries.contract.watch import changed_files, folder_state
 
         changed = changed_files(loaded, folder_state(self.folder))  # stat only: a network mount may be slow
         if changed:
@@ -409,8 +409,8 @@ class WfplanApp(App[None]):
     def _save_named(self, title: str, submit: str) -> None:
         """Ask for a name and save to NAME.toml in the scenarios folder; ask before
         replacing a file that holds another scenario."""
-        from queries.scenario import Scenario
-        from queries.scenario_file import file_name
+        from queries.model.scenario import Scenario
+        from queries.plan.scenario_file import file_name
         from tui.dialogs import FormDialog
 
         session = self.session
@@ -439,7 +439,7 @@ class WfplanApp(App[None]):
     @staticmethod
     def _holding(path: Path) -> str:
         """", holding the scenario 'NAME'" when the file can be read."""
-        from queries.scenario import load_scenario
+        from queries.model.scenario import load_scenario
 
         try:
             return f", holding the scenario '{load_scenario(path).name}'"
@@ -447,7 +447,7 @@ class WfplanApp(App[None]):
             return ""
 
     def _save(self, scenario: Scenario, path: Path) -> None:
-        from queries.scenario_file import DataStamp, SaveError, data_fingerprint, save_scenario, with_meta
+        from queries.plan.scenario_file import DataStamp, SaveError, data_fingerprint, save_scenario, with_meta
 
         session, engine, period = self.session, self.engine, self.period
         stamp = self.data_stamp
@@ -499,7 +499,7 @@ class WfplanApp(App[None]):
         self.push_screen(ChooseDialog(f"Open a scenario from {folder}", [(p.stem, p) for p in files]), chosen)
 
     def open_scenario(self, path: Path) -> None:
-        from queries.scenario import load_scenario
+        from queries.model.scenario import load_scenario
 
         try:
             scenario = load_scenario(path)
@@ -512,7 +512,7 @@ class WfplanApp(App[None]):
 
     def _warn_if_other_data(self, scenario: Scenario, path: Path) -> None:
         """Say so when a scenario was saved on other data (and what changed) or another as-of."""
-        from queries.scenario_file import changed_data_warning
+        from queries.plan.scenario_file import changed_data_warning
 
         made_on = scenario.meta.as_of
         if made_on is not None and self.period is not None and made_on != self.period.as_of:
@@ -632,7 +632,7 @@ class WfplanApp(App[None]):
 
     def _autosave(self, session: PlanSession | None = None) -> Path | None:
         """Save unsaved scenario edits beside the others; None when there is nothing to save."""
-        from queries.scenario_file import SaveError, save_scenario
+        from queries.plan.scenario_file import SaveError, save_scenario
 
         session = session or self.work
         if session is None or not session.dirty:

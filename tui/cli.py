@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         print("wfplan: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as err:  # noqa: BLE001 - the last line of defence: log, never show a traceback
-        from queries.engine import QueryCancelled
+        from queries.engines.duckdb_engine import QueryCancelled
         from tui.crash import write_crash_log
 
         if isinstance(err, QueryCancelled):  # DuckDB turns Ctrl+C into its own interrupt
@@ -158,8 +158,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from queries.check import check_folder
-    from queries.engine import Engine
+    from queries.contract.check import check_folder
+    from queries.engines.duckdb_engine import Engine
     from tui.progress import terminal_progress
 
     settings = settings_from(args)
@@ -179,7 +179,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_cache(args: argparse.Namespace) -> int:
-    from queries import cache
+    from queries.contract import check_cache as cache
 
     folder = cache.cache_folder()
     if args.clear:
@@ -192,7 +192,7 @@ def run_cache(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from queries.demo import DemoError, generate_demo
+    from queries.demo.generate import DemoError, generate_demo
     from tui.progress import terminal_progress
 
     settings_from(args)  # a broken config file is reported even here
@@ -209,12 +209,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from queries.period import PeriodError, data_range, resolve_period
-    from queries.report import build_report
-    from queries.report_format import FORMATS
-    from queries.scenario import ScenarioError, load_scenario, validate_against
-    from queries.session import PlanSession
-    from queries.workforce import load_plan_data
+    from queries.model.period import PeriodError, data_range, resolve_period
+    from queries.report.build import build_report
+    from queries.report.formats import FORMATS
+    from queries.model.scenario import ScenarioError, load_scenario, validate_against
+    from queries.plan.session import PlanSession
+    from queries.plan.loading import load_plan_data
 
     settings = settings_from(args)
     # A list when given after `report` (append), one path when given before it.
@@ -246,7 +246,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def warn_about_changed_data(engine: Any, available: Any, scenarios: list[tuple[Any, Path]]) -> None:
     """On stderr: each scenario file saved on other data, and what changed (rows, dates)."""
-    from queries.scenario_file import changed_data_warning, data_stamp
+    from queries.plan.scenario_file import changed_data_warning, data_stamp
 
     if not any(s.meta.data_fingerprint for s, _ in scenarios):
         return
@@ -283,7 +283,7 @@ def run_app(args: argparse.Namespace) -> int:
 def default_demo_folder() -> Path:
     from platformdirs import user_cache_path
 
-    from queries.demo import DEMO_VERSION
+    from queries.demo.generate import DEMO_VERSION
 
     return user_cache_path("wfplan") / f"demo-v{DEMO_VERSION}"
 
@@ -294,7 +294,7 @@ def data_folder(settings: Settings) -> Path:
         return settings.data_folder.expanduser()
     folder = default_demo_folder()
     if not folder.exists():
-        from queries.demo import generate_demo
+        from queries.demo.generate import generate_demo
         from tui.progress import terminal_progress
 
         print(f"wfplan: no data folder configured; generating demo data in {folder} (once)", file=sys.stderr)
@@ -305,7 +305,7 @@ def data_folder(settings: Settings) -> Path:
 
 def open_checked(settings: Settings) -> Any:
     """Open the data folder for queries, refusing it with the check's messages when broken."""
-    from queries.check import open_folder
+    from queries.contract.check import open_folder
     from tui.progress import terminal_progress
 
     folder = data_folder(settings)

@@ -2,7 +2,7 @@
 
 The screen supplies its table (`PlanScreen.export_table`); this module asks for the format
 and the file, refuses the data folder, asks before replacing a file, and writes it in a
-thread worker on the core's atomic writers (`queries.table_export`). The worker reports
+thread worker on the core's atomic writers (`queries.report.table_export`). The worker reports
 back with a message; a failure is a dialog naming the file and why, never a traceback.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from queries.table_export import (
+from queries.report.table_export import (
     ExportError,
     ExportTable,
     check_target,

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from queries.table_export import FORMATS
+from queries.report.table_export import FORMATS
 
 FORMAT_LABELS = {"csv": "CSV (numbers as numbers)", "parquet": "Parquet", "markdown": "Markdown (as on screen)"}
 

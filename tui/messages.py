@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:  # annotations only: importing this module must not import the core
-    from queries.check import CheckResult
-    from queries.engine import Engine
-    from queries.kpi import KpiInputs
-    from queries.period import Period
-    from queries.scenario_file import DataStamp
-    from queries.session import PlanSession
-    from queries.workforce import PlanData
+    from queries.contract.check import CheckResult
+    from queries.engines.duckdb_engine import Engine
+    from queries.model.kpi import KpiInputs
+    from queries.model.period import Period
+    from queries.plan.scenario_file import DataStamp
+    from queries.plan.session import PlanSession
+    from queries.plan.loading import PlanData
 
 
 @dataclass
@@ -26,7 +26,7 @@ class DataLoaded(Message):
     scenario_error: str | None = None
     warnings: list[str] = field(default_factory=list)  # check lines of severity warning
     stamp: DataStamp | None = None  # row counts and dates, for scenario files' [meta]
-    folder_state: tuple[Any, ...] | None = None  # the exports' stat when read (queries/watch.py)
+    folder_state: tuple[Any, ...] | None = None  # the exports' stat when read (queries/contract/watch.py)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from tui.dialogs import ErrorDialog
 from tui.widgets.info_bar import InfoBar
 
 if TYPE_CHECKING:
-    from queries.table_export import ExportTable
+    from queries.report.table_export import ExportTable
     from tui.app import WfplanApp
     from tui.export import ExportFailed, TableExported
 

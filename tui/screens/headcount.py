@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from queries.format import clip, count, number, share
-from queries.headcount import (
+from queries.model.headcount import (
     by_site,
     monthly_trend,
     observed_conversions,
@@ -29,9 +29,9 @@ from queries.headcount import (
     site_workforce,
     transition_plan,
 )
-from queries.model import MODES, headcount_by_mode, remote_share
-from queries.scenario import RemoteTarget
-from queries.table_export import ExportTable
+from queries.model.costs import MODES, headcount_by_mode, remote_share
+from queries.model.scenario import RemoteTarget
+from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.mix_chart import MixChart, MonthMix

@@ -19,11 +19,11 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from queries.format import count, share
-from queries.kpi import COMPARED_KPIS, REPORT_COMPARISONS, compare, kpi_groups
-from queries.model import MODES
-from queries.period import PeriodChoice
-from queries.scenario import AhtDelta
-from queries.table_export import ExportTable
+from queries.model.kpi import COMPARED_KPIS, REPORT_COMPARISONS, compare, kpi_groups
+from queries.model.costs import MODES
+from queries.model.period import PeriodChoice
+from queries.model.scenario import AhtDelta
+from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.trend_chart import TrendChart

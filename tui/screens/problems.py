@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from queries.check import CheckResult
+from queries.contract.check import CheckResult
 
 
 class ProblemsScreen(Screen[None]):

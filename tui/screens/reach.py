@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Static
 
 from queries.config import HiringParams
 from queries.format import clip, count, money, number, plain, share
-from queries.reach import pools, reach_multiplier
-from queries.table_export import ExportTable
+from queries.model.reach import pools, reach_multiplier
+from queries.report.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.region_map import MapPoint, RegionMap

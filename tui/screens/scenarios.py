@@ -5,7 +5,7 @@ from the scenarios folder (the first one that is not A's, until the planner pick
 and `b` choose either from the saved files or "active". Saved scenarios are worked out in a
 thread worker (staffing can take a moment) while the table shows a loading state; a broken
 file opens an error dialog and leaves its column empty. Every figure comes from
-`queries.compare` over `Outcome.as_report` and `model.delta`, as `wfplan report` prints it.
+`queries.model.compare` over `Outcome.as_report` and `model.delta`, as `wfplan report` prints it.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from queries.compare import figures, signed, value
-from queries.explain import explain_outcome
+from queries.model.compare import figures, signed, value
+from queries.model.explain import explain_outcome
 from queries.format import clip, count, money
-from queries.model import cost_breakdown, delta
-from queries.scenario import Scenario, ScenarioError, load_scenario, validate_against
-from queries.scenario_file import changed_data_warning
-from queries.session import Evaluation, PlanSession
-from queries.table_export import ExportTable
+from queries.model.costs import cost_breakdown, delta
+from queries.model.scenario import Scenario, ScenarioError, load_scenario, validate_against
+from queries.plan.scenario_file import changed_data_warning
+from queries.plan.session import Evaluation, PlanSession
+from queries.report.table_export import ExportTable
 from tui.dialogs import ChooseDialog, ErrorDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.whole_columns import WholeColumnTable
@@ -40,7 +40,7 @@ ACTIVE = "active"  # the choice that means the app's active scenario
 WIDE = 110  # from this width on, the table adds "A − baseline" and "B − baseline" columns
 TALL = 34  # from this height on, it adds what the totals are made of and what each scenario does
 # Screen-only rows under the figures: the parts of the total annual cost (as `x` explains
-# them) and what applying the scenario did (queries.model.Changes).
+# them) and what applying the scenario did (queries.model.costs.Changes).
 COST_ROWS = (
     ("  sites (lease + opex)", lambda b, o: b.sites),
     ("  remote costs", lambda b, o: b.remote),

@@ -2,7 +2,7 @@
 
 The table shows the active scenario: a site closed in it stays listed (dimmed, "closes
 DATE") so the planner sees what went; the totals row sums the sites still open. Every
-number comes from `queries.model` through the app's `PlanSession`; this screen only shows
+number comes from `queries.model.costs` through the app's `PlanSession`; this screen only shows
 them and turns keys into scenario edits.
 """
 
@@ -20,10 +20,10 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from queries.config import RemoteParams
-from queries.explain import SITE_FIGURES, explain_outcome, explain_site_figure
+from queries.model.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.format import clip, count, date, money, number, share
-from queries.model import site_totals
-from queries.scenario import Closure, SiteChange
+from queries.model.costs import site_totals
+from queries.model.scenario import Closure, SiteChange
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.bar_chart import BarChart
@@ -32,7 +32,7 @@ from tui.widgets.whole_columns import WholeColumnTable
 
 # Exporting is imported when used, not on the way to the first numbers of a cold start.
 if TYPE_CHECKING:
-    from queries.table_export import ExportTable
+    from queries.report.table_export import ExportTable
 
 TOTAL_KEY = "__total__"
 
@@ -190,7 +190,7 @@ class SiteCostsScreen(PlanScreen):
     def export_table(self) -> ExportTable | None:
         """The sites as listed (filter, sort, totals row last), names in full; a site the
         scenario closes keeps its figures, its status reads "closes DATE"."""
-        from queries.table_export import ExportTable
+        from queries.report.table_export import ExportTable
 
         if self.wf.session is None:
             return None

@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Static
 
 from queries.config import StaffingParams
 from queries.format import money, number, plain, share
-from queries.staffing import intraday_profile, weekly_staffing
-from queries.table_export import ExportTable
+from queries.model.staffing import intraday_profile, weekly_staffing
+from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.widgets.whole_columns import WholeColumnTable

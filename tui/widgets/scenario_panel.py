@@ -11,7 +11,7 @@ from textual.widgets import Static
 from queries.format import count, money, months, number, share
 
 if TYPE_CHECKING:
-    from queries.session import Evaluation
+    from queries.plan.session import Evaluation
 
 
 class ScenarioPanel(Static):

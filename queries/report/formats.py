@@ -14,7 +14,7 @@ import json
 import math
 from typing import Any
 
-from queries.compare import column_labels, side_by_side
+from queries.model.compare import column_labels, side_by_side
 
 
 def to_json(report: dict[str, Any]) -> str:
@@ -37,7 +37,7 @@ def tables(report: dict[str, Any], formatted: bool = False) -> list[tuple[str, l
     """The report as (title, header, rows) tables: lists of records stay tables, the rest
     is flattened to `key`/`value` rows under its top-level section.
 
-    `scenario_comparison` is one side-by-side table (queries.compare), its figures
+    `scenario_comparison` is one side-by-side table (queries.model.compare), its figures
     `formatted` for reading ($, %, months) or raw for scripts.
     """
     out: list[tuple[str, list[str], list[list[Any]]]] = []

@@ -1,6 +1,6 @@
 """The data contract of `spec/data-contract.md`, written down once.
 
-Both the checks (`queries.check`) and the typed SQL views (`queries.engine`) are generated
+Both the checks (`queries.contract.check`) and the typed SQL views (`queries.engines.duckdb_engine`) are generated
 from the tables below, so a column, a type or a rule is changed in exactly one place.
 
 A rule is a SQL predicate that is TRUE for a *breaking* row, over the typed view of its

@@ -17,10 +17,10 @@ from typing import Any
 
 import duckdb
 
-from queries.contract import TABLES, Column, Reference, Table, accepts
-from queries.engine import Engine, QueryError, first_line, quote
-from queries.exports import TableSource, locate_tables
-from queries.problems import MAX_EXAMPLES, Problem
+from queries.contract.schema import TABLES, Column, Reference, Table, accepts
+from queries.engines.duckdb_engine import Engine, QueryError, first_line, quote
+from queries.contract.sources import TableSource, locate_tables
+from queries.contract.problems import MAX_EXAMPLES, Problem
 
 Progress = Callable[[int, int, str], None]
 
@@ -83,7 +83,7 @@ def check_folder(
     app and `wfplan report` open a folder: check once, then query the same views.
 
     With `use_cache`, the value rules are not run again on exports that passed them before
-    unchanged (queries/cache.py: same files, sizes and modification times, same wfplan):
+    unchanged (queries/contract/check_cache.py: same files, sizes and modification times, same wfplan):
     the schema gate always runs, and the result is the one the full check gave then.
     `wfplan check` itself always checks everything.
     """
@@ -129,14 +129,14 @@ def check_folder(
         progress(len(steps), len(steps), "done")
     # Kept only when the files did not change while they were checked.
     if key is not None and result.ok and _cache_key(folder, passed) == key:
-        from queries import cache
+        from queries.contract import check_cache as cache
 
         cache.write("check", key, {"rows": result.rows, "problems": [p.as_dict() for p in result.problems]})
     return result
 
 
 def _cache_key(folder: Path, passed: dict[str, TableSource]) -> str | None:
-    from queries import cache
+    from queries.contract import check_cache as cache
 
     if cache.cache_folder().resolve().is_relative_to(folder.resolve()):
         return None  # never write into the data folder, even through a cache folder in it
@@ -148,7 +148,7 @@ def _cache_key(folder: Path, passed: dict[str, TableSource]) -> str | None:
 
 def _from_cache(result: CheckResult, key: str) -> bool:
     """Fill `result` from an earlier check of the same exports; False when there is none."""
-    from queries import cache
+    from queries.contract import check_cache as cache
 
     cached = cache.read("check", key)
     try:

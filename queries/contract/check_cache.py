@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-_CODE = ("contract.py", "check.py", "exports.py", "problems.py", "cache.py", "engine.py")
+_CODE = ("contract/schema.py", "contract/check.py", "contract/sources.py", "contract/problems.py",
+         "contract/check_cache.py", "engines/duckdb_engine.py")
 
 
 def cache_folder() -> Path:
@@ -31,7 +32,7 @@ def cache_folder() -> Path:
 def code_version() -> str:
     """A digest of the modules whose change must invalidate every cached result."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     for name in _CODE:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]

@@ -25,9 +25,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from queries.engine import Engine
-from queries.model import MODES
-from queries.period import Period
+from queries.engines.duckdb_engine import Engine
+from queries.model.costs import MODES
+from queries.model.period import Period
 
 SPLITS = ("site_id", "tenure_band", "month")
 TENURE_BANDS = ("< 6 months", "6-24 months", "> 24 months")

@@ -1,7 +1,7 @@
 """Running SQL over a data folder and collecting polars frames, without a UI.
 
 The engine opens DuckDB (in memory), defines one view per contract table over its Parquet
-files, and runs the named queries kept as `queries/sql/NAME.sql` with bound parameters.
+files, and runs the named queries kept as `queries/engines/sql/NAME.sql` with bound parameters.
 
 Views come in two layers. `raw_NAME` is the Parquet files as they are, made with DuckDB's
 relation API so that no file path is ever pasted into SQL text. `NAME` selects exactly the
@@ -25,8 +25,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from queries.contract import TABLES, VIEW_TYPES, Table
-from queries.exports import TableSource
+from queries.contract.schema import TABLES, VIEW_TYPES, Table
+from queries.contract.sources import TableSource
 
 
 class QueryError(Exception):
@@ -39,8 +39,8 @@ class QueryCancelled(Exception):
 
 @cache
 def sql_text(name: str) -> str:
-    """The text of the named query `queries/sql/NAME.sql`."""
-    return resources.files("queries").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    """The text of the named query `queries/engines/sql/NAME.sql`."""
+    return resources.files("queries.engines").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
 def quote(identifier: str) -> str:
@@ -175,7 +175,7 @@ def spill_folder(data_folder: Path) -> Path:
     fail (and a failed spill during the check would read as a broken export)."""
     import tempfile
 
-    from queries.cache import cache_folder
+    from queries.contract.check_cache import cache_folder
 
     folder = cache_folder() / "spill"
     if not folder.resolve().is_relative_to(data_folder.resolve()):

@@ -20,8 +20,8 @@ from typing import Any
 
 import polars as pl
 
-from queries.engine import Engine
-from queries.model import MODES, Workforce, headcount_by_mode, remote_share
+from queries.engines.duckdb_engine import Engine
+from queries.model.costs import MODES, Workforce, headcount_by_mode, remote_share
 
 PLAN_HORIZON_MONTHS = 120
 RATE_WINDOW_MONTHS = 12

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from queries.config import Parameters
-from queries.scenario import Scenario
+from queries.model.scenario import Scenario
 
 MODES = ("onsite", "hybrid", "remote")
 # floor() and ceil() of shares times counts: 0.29 x 100 is 28.999999999999996 in floats,

@@ -14,11 +14,11 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from queries.engine import Engine
-from queries.headcount import load_monthly
-from queries.model import Workforce
-from queries.period import DataRange, Period
-from queries.staffing import load_forecast
+from queries.engines.duckdb_engine import Engine
+from queries.model.headcount import load_monthly
+from queries.model.costs import Workforce
+from queries.model.period import DataRange, Period
+from queries.model.staffing import load_forecast
 
 
 def load_workforce(engine: Engine, as_of: dt.date, cursor: duckdb.DuckDBPyConnection | None = None) -> Workforce:
@@ -33,7 +33,7 @@ def load_workforce(engine: Engine, as_of: dt.date, cursor: duckdb.DuckDBPyConnec
 @dataclass(frozen=True)
 class PlanData:
     workforce: Workforce
-    monthly: pl.DataFrame  # queries/sql/headcount_monthly.sql over the data range
+    monthly: pl.DataFrame  # queries/engines/sql/headcount_monthly.sql over the data range
     regions: pl.DataFrame
     forecast: pl.DataFrame | None  # None when the folder has no forecast
 

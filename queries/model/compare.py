@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from queries.format import NA, count, money, months, number, share
-from queries.model import Outcome, delta
+from queries.model.costs import Outcome, delta
 
 
 def multiplier(value: float | None) -> str:

@@ -4,7 +4,7 @@ spec/model.md, "Staffing". For each queue and interval:
 - traffic A = contacts x aht_seconds x (1 + aht_delta) / (interval_minutes x 60) Erlangs,
   where aht_delta is the scenario's AHT change blended over the work modes;
 - required agents N, service level, ASA and occupancy by Erlang C, or by Erlang A when
-  `staffing.patience_seconds` is set (`queries.erlang`). An interval without contacts needs
+  `staffing.patience_seconds` is set (`queries.model.erlang`). An interval without contacts needs
   no agents: SL 1, ASA 0, occupancy n/a.
 
 Per queue, over the forecast's weeks: 7-day weeks counted from its first date (over all
@@ -32,8 +32,8 @@ import duckdb
 import polars as pl
 
 from queries.config import Parameters, StaffingParams
-from queries.engine import Engine
-from queries.erlang import (
+from queries.engines.duckdb_engine import Engine
+from queries.model.erlang import (
     Performance, erlang_a, erlang_c, required_agents, required_agents_erlang_a,
 )
 

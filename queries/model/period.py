@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from queries.engine import Engine
+from queries.engines.duckdb_engine import Engine
 
 DEFAULT_PERIOD_DAYS = 90
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from queries.config import Parameters
 from queries.format import money, number, plain, share
-from queries.model import cost_breakdown, remote_cost_per_agent
+from queries.model.costs import cost_breakdown, remote_cost_per_agent
 
 SITE_FIGURES = (
     "seats", "seat_demand", "utilization", "lease_annual", "opex_annual", "annual_cost",

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 import tomlkit
 
 from queries.atomic_file import write_atomically
-from queries.scenario import Meta, Scenario
+from queries.model.scenario import Meta, Scenario
 
 if TYPE_CHECKING:
-    from queries.engine import Engine
-    from queries.period import DataRange
+    from queries.engines.duckdb_engine import Engine
+    from queries.model.period import DataRange
 
 
 class SaveError(Exception):
@@ -89,7 +89,7 @@ class DataStamp:
 
 def data_stamp(engine: Engine, available: DataRange | None) -> DataStamp:
     """The stamp of the folder `engine` reads (a few small queries: run it off the UI thread)."""
-    from queries.engine import row_counts
+    from queries.engines.duckdb_engine import row_counts
 
     files = [f for source in engine.tables.values() for f in source.files]
     first, last = (available.first, available.last) if available else (None, None)
@@ -97,7 +97,7 @@ def data_stamp(engine: Engine, available: DataRange | None) -> DataStamp:
 
 
 def with_meta(scenario: Scenario, as_of: dt.date, stamp: DataStamp) -> Scenario:
-    from queries.contract import TABLES
+    from queries.contract.schema import TABLES
 
     # In the contract's table order, not the order a query happened to return: stable bytes.
     order = {name: i for i, name in enumerate(TABLES)}

@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from queries.compare import Compared, comparison_section
-from queries.engine import Engine, row_counts
-from queries.headcount import headcount_section, monthly_trend
-from queries.kpi import kpi_section, load_kpi_inputs
-from queries.model import delta, site_totals
-from queries.period import Period
-from queries.reach import reach_section
-from queries.scenario import Scenario
-from queries.session import Evaluation, PlanSession
-from queries.workforce import PlanData
+from queries.model.compare import Compared, comparison_section
+from queries.engines.duckdb_engine import Engine, row_counts
+from queries.model.headcount import headcount_section, monthly_trend
+from queries.model.kpi import kpi_section, load_kpi_inputs
+from queries.model.costs import delta, site_totals
+from queries.model.period import Period
+from queries.model.reach import reach_section
+from queries.model.scenario import Scenario
+from queries.plan.session import Evaluation, PlanSession
+from queries.plan.loading import PlanData
 
 
 def build_report(
@@ -64,7 +64,7 @@ def scenario_section(session: PlanSession) -> dict[str, Any]:
 
 
 def scenario_comparison_section(session: PlanSession, scenarios: list[tuple[Scenario, Path | None]]) -> dict[str, Any]:
-    """The baseline and each scenario side by side (queries.compare), on this session's data."""
+    """The baseline and each scenario side by side (queries.model.compare), on this session's data."""
     compared = []
     for scenario, path in scenarios:
         evaluation = session.evaluate() if scenario is session.scenario else session.evaluate_scenario(scenario)

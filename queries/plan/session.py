@@ -15,10 +15,10 @@ from typing import Any
 import polars as pl
 
 from queries.config import Parameters
-from queries.model import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
-from queries.reach import pools, reach_multiplier, region_reach
-from queries.scenario import Scenario, validate_against
-from queries.staffing import blended_aht_delta, interval_staffing, queue_staffing
+from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
+from queries.model.reach import pools, reach_multiplier, region_reach
+from queries.model.scenario import Scenario, validate_against
+from queries.model.staffing import blended_aht_delta, interval_staffing, queue_staffing
 
 
 def _multiplier(reach: pl.DataFrame | None) -> float | None:
@@ -37,7 +37,7 @@ class Evaluation:
     changes: Changes
     site_costs: pl.DataFrame
     outcome: Outcome
-    reach: pl.DataFrame | None = None  # one row per region (queries.reach.region_reach)
+    reach: pl.DataFrame | None = None  # one row per region (queries.model.reach.region_reach)
     staffing: Staffing | None = None  # None without a forecast
 
 
@@ -46,8 +46,8 @@ class Staffing:
     """Staffing from the forecast for one blended AHT delta and one set of targets."""
 
     aht_delta: float
-    intervals: pl.DataFrame  # queries.staffing.interval_staffing
-    queues: pl.DataFrame  # queries.staffing.queue_staffing
+    intervals: pl.DataFrame  # queries.model.staffing.interval_staffing
+    queues: pl.DataFrame  # queries.model.staffing.queue_staffing
 
     @property
     def scheduled_fte(self) -> int:
