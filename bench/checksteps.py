@@ -14,8 +14,8 @@ from pathlib import Path
 
 def main(folder: Path) -> None:
     from bench.profiling import record_queries, slowest
-    from queries.contract.check import open_folder
     from queries.config import load_settings
+    from queries.contract.check import open_folder
 
     settings = load_settings()
     with record_queries() as timings:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import CACHE, PYTHON, REPO, BENCH, BenchError, clean_env, last_lines
+from bench.common import BENCH, CACHE, PYTHON, REPO, BenchError, clean_env, last_lines
 
 SOCKET = "wfplan-bench"
 POLL = 0.02

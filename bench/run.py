@@ -27,8 +27,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` and wfplan import
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import coldstart, commands
-from bench.common import (BENCH, FULL, PYTHON, QUICK, REPO, BenchError, Plan, Result, Samples, run_json,
-                          run_measured, runs_within)
+from bench.common import BENCH, FULL, PYTHON, QUICK, REPO, BenchError, Plan, Result, Samples, run_json, run_measured, runs_within
 from bench.data import demo_folder, ensure_demo, kpi_rows
 
 

@@ -27,12 +27,12 @@ def main() -> None:
     t1 = time.perf_counter()
     from bench.common import empty_config
     from bench.profiling import record_queries, slowest
-    from queries.contract.check import check_folder
     from queries.config import load_settings
+    from queries.contract.check import check_folder
     from queries.engines.duckdb_engine import Engine
     from queries.model.period import data_range, resolve_period
-    from queries.plan.session import PlanSession
     from queries.plan.loading import load_plan_data
+    from queries.plan.session import PlanSession
 
     settings = load_settings(empty_config())
     with record_queries() as timings:

@@ -746,8 +746,8 @@ def _squeeze(text: str) -> str:
 @pytest.mark.parametrize("name", list(APP_BROKEN))
 async def test_app_shows_the_problems_screen_with_the_check_line(name: str, tmp_path: Path) -> None:
     """A broken folder (see the id) opens on the problems screen, showing the check's line."""
-    from queries.contract.check import check_folder
     from queries.config import load_settings
+    from queries.contract.check import check_folder
     from tests.screen import loaded, screen_text
     from tui.app import WfplanApp
     from tui.screens.problems import ProblemsScreen

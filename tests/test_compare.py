@@ -28,14 +28,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from queries.config import Parameters
 from queries.contract.check import open_folder
 from queries.model.compare import Compared, comparison_section, figures, side_by_side
-from queries.config import Parameters
 from queries.model.period import data_range
 from queries.model.scenario import Closure, RemoteTarget, Scenario
+from queries.plan.loading import load_workforce
 from queries.plan.scenario_file import data_stamp, save_scenario, with_meta
 from queries.plan.session import PlanSession
-from queries.plan.loading import load_workforce
 from tests.folders import base_tables, write_folder
 from tui.cli import main
 
@@ -270,3 +270,25 @@ def test_a_scenario_before_and_after_report_means_both(small_folder: Path, files
     data = json.loads(capsys.readouterr().out)
     assert data["scenario"]["name"] == "Close KEN"
     assert [s["name"] for s in data["scenario_comparison"]["scenarios"]] == ["Close KEN", "Half remote"]
+
+
+def test_a_reload_drops_history_entries_that_no_longer_fit_the_data(small_folder: Path, tmp_path: Path) -> None:
+    """F5 after the exports change: an undo entry that closes a site the new data lacks is dropped
+    (it raised NameError: ScenarioError was caught without being imported)."""
+    engine, _ = open_folder(small_folder)
+    earlier = PlanSession(load_workforce(engine, AS_OF), Parameters())
+    earlier.edit(CLOSE_KEN)
+    earlier.edit(HALF_REMOTE)
+    tables = base_tables()
+    tables["sites"] = tables["sites"].filter(pl.col("site_id") != "KEN")
+    tables["assignments"] = tables["assignments"].filter(pl.col("site_id").is_null() | (pl.col("site_id") != "KEN"))
+    tables["kpi_daily"] = tables["kpi_daily"].filter(~pl.col("agent_id").is_in(["A1", "A2", "A3"]))
+    tables["assignments"] = tables["assignments"].filter(~pl.col("agent_id").is_in(["A1", "A2", "A3"]))
+    tables["agents"] = tables["agents"].filter(~pl.col("agent_id").is_in(["A1", "A2", "A3"]))
+    reloaded_engine, result = open_folder(write_folder(tmp_path / "reloaded", tables))
+    assert result.ok, result
+    reloaded = PlanSession(load_workforce(reloaded_engine, AS_OF), Parameters(), scenario=HALF_REMOTE)
+    reloaded.continue_from(earlier)
+    assert reloaded.undo()  # CLOSE_KEN no longer fits and is gone: back to the empty scenario
+    assert reloaded.scenario.closures == []
+    assert not reloaded.undo()

@@ -26,8 +26,8 @@ import pytest
 from textual.worker import WorkerState
 
 from queries.config import load_settings
-from queries.engines.duckdb_engine import Engine, QueryCancelled
 from queries.contract.watch import UNREADABLE, changed_files, folder_state
+from queries.engines.duckdb_engine import Engine, QueryCancelled
 from tests.folders import base_tables, write_folder
 from tests.screen import loaded, screen_text
 from tui.app import WfplanApp

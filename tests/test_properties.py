@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from queries.config import HiringParams, Parameters
+from queries.model.costs import MODES, Workforce, cost_breakdown, headcount_by_mode, remote_share
 from queries.model.headcount import by_site, headcount_section
 from queries.model.kpi import KPIS, SPLITS, TENURE_BANDS, kpi_groups
-from queries.model.costs import MODES, Workforce, cost_breakdown, headcount_by_mode, remote_share
 from queries.model.reach import pool, pools, reach_multiplier, region_reach
 from queries.model.scenario import Closure, RemoteTarget, Scenario, SiteChange
 from queries.plan.session import PlanSession

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.contract.check import open_folder
 from queries.config import HiringParams, Parameters
+from queries.contract.check import open_folder
 from queries.model.reach import Pool, haversine_km, pool, reach_multiplier, reach_section, region_reach
 from queries.model.scenario import Closure, Scenario
-from queries.plan.session import PlanSession
 from queries.plan.loading import load_workforce
+from queries.plan.session import PlanSession
 
 ONE_DEGREE_KM = 6371.0088 * math.pi / 180  # 111.19508 km
 

@@ -11,7 +11,13 @@ from textual.widgets import Input
 from queries.config import load_settings
 from queries.model.scenario import AhtDelta, Closure, RemoteTarget, Scenario, SiteChange, load_scenario
 from queries.plan.scenario_file import (
-    DataStamp, SaveError, changed_data_warning, file_name, save_scenario, scenario_toml, with_meta,
+    DataStamp,
+    SaveError,
+    changed_data_warning,
+    file_name,
+    save_scenario,
+    scenario_toml,
+    with_meta,
 )
 from tests.screen import loaded, screen_words
 from tui.app import WfplanApp

@@ -149,7 +149,7 @@ async def screen_over_websocket(url: str, wanted: bytes, deadline: float) -> byt
         while wanted not in received and time.monotonic() < deadline:
             try:
                 message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
             if message.type == aiohttp.WSMsgType.BINARY:
                 received += message.data

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from queries.contract.check import open_folder
 from queries.config import Parameters
+from queries.contract.check import open_folder
 from queries.model.costs import remote_cost_per_agent
 from queries.model.scenario import Closure, RemoteTarget, Scenario, ScenarioError, SiteChange
-from queries.plan.session import PlanSession
 from queries.plan.loading import load_workforce
+from queries.plan.session import PlanSession
 
 AS_OF = dt.date(2026, 3, 31)
 

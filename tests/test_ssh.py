@@ -24,9 +24,9 @@ import pytest
 from rich.color import ColorSystem
 from rich.segment import Segment
 from rich.style import Style
-from textual.filter import LineFilter
 from rich.text import Text
 from textual.app import App
+from textual.filter import LineFilter
 from textual.widgets import DataTable
 
 from queries.config import load_settings

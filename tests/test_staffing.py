@@ -19,12 +19,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
 
-from queries.contract.check import open_folder
 from queries.config import Parameters, StaffingParams
+from queries.contract.check import open_folder
 from queries.model.erlang import erlang_a, erlang_b, erlang_c, required_agents, required_agents_erlang_a
 from queries.model.staffing import (
-    QUEUE_SCHEMA, blended_aht_delta, interval_performance, interval_staffing, intraday_profile,
-    load_forecast, queue_staffing, scheduled_agents, staffing_section, weekly_staffing,
+    QUEUE_SCHEMA,
+    blended_aht_delta,
+    interval_performance,
+    interval_staffing,
+    intraday_profile,
+    load_forecast,
+    queue_staffing,
+    scheduled_agents,
+    staffing_section,
+    weekly_staffing,
 )
 from tests.folders import base_tables, write_folder
 

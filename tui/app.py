@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from queries.config import Settings
     from queries.model.kpi import KpiInputs
     from queries.model.period import Period
-    from queries.plan.scenario_file import DataStamp
     from queries.plan.loading import PlanData
+    from queries.plan.scenario_file import DataStamp
 
 
 WATCH_SECONDS = 5.0
@@ -199,12 +199,11 @@ class WfplanApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def _load(self) -> None:
         from queries.contract.check import check_folder
+        from queries.contract.watch import folder_state
         from queries.model.period import data_range, resolve_period
         from queries.model.scenario import load_scenario
-        from queries.plan.scenario_file import data_stamp
         from queries.plan.loading import load_plan_data
-
-        from queries.contract.watch import folder_state
+        from queries.plan.scenario_file import data_stamp
 
         worker = get_current_worker()
         state = folder_state(self.folder)  # before reading: a change during the load shows too

@@ -210,11 +210,11 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from queries.model.period import PeriodError, data_range, resolve_period
+    from queries.model.scenario import ScenarioError, load_scenario, validate_against
+    from queries.plan.loading import load_plan_data
+    from queries.plan.session import PlanSession
     from queries.report.build import build_report
     from queries.report.formats import FORMATS
-    from queries.model.scenario import ScenarioError, load_scenario, validate_against
-    from queries.plan.session import PlanSession
-    from queries.plan.loading import load_plan_data
 
     settings = settings_from(args)
     # A list when given after `report` (append), one path when given before it.

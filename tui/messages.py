@@ -12,9 +12,9 @@ if TYPE_CHECKING:  # annotations only: importing this module must not import the
     from queries.engines.duckdb_engine import Engine
     from queries.model.kpi import KpiInputs
     from queries.model.period import Period
+    from queries.plan.loading import PlanData
     from queries.plan.scenario_file import DataStamp
     from queries.plan.session import PlanSession
-    from queries.plan.loading import PlanData
 
 
 @dataclass

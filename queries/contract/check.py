@@ -17,10 +17,10 @@ from typing import Any
 
 import duckdb
 
-from queries.contract.schema import TABLES, Column, Reference, Table, accepts
-from queries.engines.duckdb_engine import Engine, QueryError, first_line, quote
-from queries.contract.sources import TableSource, locate_tables
 from queries.contract.problems import MAX_EXAMPLES, Problem
+from queries.contract.schema import TABLES, Column, Reference, Table, accepts
+from queries.contract.sources import TableSource, locate_tables
+from queries.engines.duckdb_engine import Engine, QueryError, first_line, quote
 
 Progress = Callable[[int, int, str], None]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from queries.contract.schema import TABLES
 from queries.contract.problems import Problem
+from queries.contract.schema import TABLES
 
 
 @dataclass(frozen=True)

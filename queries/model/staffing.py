@@ -34,7 +34,11 @@ import polars as pl
 from queries.config import Parameters, StaffingParams
 from queries.engines.duckdb_engine import Engine
 from queries.model.erlang import (
-    Performance, erlang_a, erlang_c, required_agents, required_agents_erlang_a,
+    Performance,
+    erlang_a,
+    erlang_c,
+    required_agents,
+    required_agents_erlang_a,
 )
 
 # ceil() of a float ratio: 14 / (1 - 0.3) is 20.000000000000004, and a planner expects 20.

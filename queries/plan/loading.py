@@ -15,8 +15,8 @@ import duckdb
 import polars as pl
 
 from queries.engines.duckdb_engine import Engine
-from queries.model.headcount import load_monthly
 from queries.model.costs import Workforce
+from queries.model.headcount import load_monthly
 from queries.model.period import DataRange, Period
 from queries.model.staffing import load_forecast
 

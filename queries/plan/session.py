@@ -17,7 +17,7 @@ import polars as pl
 from queries.config import Parameters
 from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
 from queries.model.reach import pools, reach_multiplier, region_reach
-from queries.model.scenario import Scenario, validate_against
+from queries.model.scenario import Scenario, ScenarioError, validate_against
 from queries.model.staffing import blended_aht_delta, interval_staffing, queue_staffing
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from queries.model.compare import Compared, comparison_section
 from queries.engines.duckdb_engine import Engine, row_counts
+from queries.model.compare import Compared, comparison_section
+from queries.model.costs import delta, site_totals
 from queries.model.headcount import headcount_section, monthly_trend
 from queries.model.kpi import kpi_section, load_kpi_inputs
-from queries.model.costs import delta, site_totals
 from queries.model.period import Period
 from queries.model.reach import reach_section
 from queries.model.scenario import Scenario
-from queries.plan.session import Evaluation, PlanSession
 from queries.plan.loading import PlanData
+from queries.plan.session import Evaluation, PlanSession
 
 
 def build_report(

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from queries.format import clip, count, number, share
+from queries.model.costs import MODES, headcount_by_mode, remote_share
 from queries.model.headcount import (
     by_site,
     monthly_trend,
@@ -29,7 +30,6 @@ from queries.model.headcount import (
     site_workforce,
     transition_plan,
 )
-from queries.model.costs import MODES, headcount_by_mode, remote_share
 from queries.model.scenario import RemoteTarget
 from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog

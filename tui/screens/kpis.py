@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from queries.format import count, share
-from queries.model.kpi import COMPARED_KPIS, REPORT_COMPARISONS, compare, kpi_groups
 from queries.model.costs import MODES
+from queries.model.kpi import COMPARED_KPIS, REPORT_COMPARISONS, compare, kpi_groups
 from queries.model.period import PeriodChoice
 from queries.model.scenario import AhtDelta
 from queries.report.table_export import ExportTable

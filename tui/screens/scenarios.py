@@ -24,10 +24,10 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from queries.model.compare import figures, signed, value
-from queries.model.explain import explain_outcome
 from queries.format import clip, count, money
+from queries.model.compare import figures, signed, value
 from queries.model.costs import cost_breakdown, delta
+from queries.model.explain import explain_outcome
 from queries.model.scenario import Scenario, ScenarioError, load_scenario, validate_against
 from queries.plan.scenario_file import changed_data_warning
 from queries.plan.session import Evaluation, PlanSession

@@ -20,9 +20,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from queries.config import RemoteParams
-from queries.model.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.format import clip, count, date, money, number, share
 from queries.model.costs import site_totals
+from queries.model.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.model.scenario import Closure, SiteChange
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
