@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine (Python 3.11+ and make, nothing else):
 #   make run    opens wfplan on the built-in demo data
 #   make test   runs the whole test suite
+# and, for developers, `make lint`: ruff, mypy and the import contracts (CI runs it first).
 # Both create .venv and install wfplan into it on first use; later runs reinstall only
 # when pyproject.toml changes.
 
@@ -9,13 +10,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test lint bench clean
 
 run: $(STAMP)
 	$(BIN)/wfplan
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (E, F, I, B, UP), mypy (strict for queries/) and the import contracts of pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check queries tui tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The benchmark suite (bench/README.md); BENCH_ARGS=--quick for a short smoke run.
 bench: $(STAMP)

@@ -107,7 +107,7 @@ async def _session(app: Any, folder: Path, changes: int, start: float,
                 last = first + dt.timedelta(days=89)
                 marks = len(queries), len(shows)
 
-                async def change() -> None:
+                async def change(first: dt.date = first, last: dt.date = last, name: str = name) -> None:
                     app.change_period(as_of, first, last)
                     if name == "kpis":
                         await kpis_shown()

@@ -20,7 +20,7 @@ def main(folder: Path) -> None:
     settings = load_settings()
     with record_queries() as timings:
         start = time.perf_counter()
-        open_folder(folder, settings.duckdb.threads, settings.duckdb.memory_limit)
+        open_folder(folder, settings.engine)
         total = time.perf_counter() - start
     print(json.dumps({"seconds": round(total, 2), "slowest": slowest(timings, 5)}))
 

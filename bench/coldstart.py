@@ -137,6 +137,6 @@ def measure(folder: Path, runs: int, with_harlequin: bool, log=print) -> dict[st
         for i in range(runs):
             for name, command, ready in apps:
                 seconds = term.time_to(command, ready)
-                results[name].append(seconds)  # type: ignore[union-attr]
+                results[name].append(seconds)
                 log(f"  cold start {name} #{i + 1}: {seconds:.2f} s")
     return results

@@ -198,7 +198,7 @@ QUICK = Plan(True, cold_runs=2, edit_runs=3, big_sessions=1, period_changes=2, c
              small=(4000, 730, 7), large=(5000, 180, 7), step_budget=60)
 
 
-def runs_within(budget: float, at_most: int, at_least: int):  # type: ignore[no-untyped-def]
+def runs_within(budget: float, at_most: int, at_least: int):
     """Run indexes 0, 1, ... up to `at_most`: always `at_least`, then only while the next run,
     guessed as long as the longest so far, still ends within `budget` seconds."""
     started = time.perf_counter()

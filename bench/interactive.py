@@ -85,7 +85,7 @@ async def measure(folder: Path, runs: int) -> dict[str, list[float]]:
     return samples
 
 
-def model_seconds(session) -> float:  # type: ignore[no-untyped-def]
+def model_seconds(session) -> float:
     """The planning model alone on the active scenario, no UI."""
     start = time.perf_counter()
     session.evaluate_scenario(session.scenario)

@@ -274,7 +274,7 @@ HEADER = ["#", "benchmark", "wfplan median [min-max]", "baseline median [min-max
 def plain_table(results: list[Result]) -> str:
     rows = [HEADER, *table_rows(results)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -409,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         step_began = time.perf_counter()
         try:
             step(plan, raw)
-        except Exception as err:  # noqa: BLE001 - one broken benchmark must not stop the others
+        except Exception as err:
             log(traceback.format_exc())
             for key in {"6": ["demo"], "5": ["check"], "3,7": ["bigapp"], "1,2": ["coldstart"], "4": ["edits"]}[ids]:
                 raw[key] = {"error": f"not measured: {err}"}

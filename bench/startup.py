@@ -30,8 +30,8 @@ def main() -> None:
     from queries.config import load_settings
     from queries.contract.check import check_folder
     from queries.engines.duckdb_engine import Engine
-    from queries.model.period import data_range, resolve_period
-    from queries.plan.loading import load_plan_data
+    from queries.model.period import resolve_period
+    from queries.plan.loading import data_range, load_plan_data
     from queries.plan.session import PlanSession
 
     settings = load_settings(empty_config())

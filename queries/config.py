@@ -16,11 +16,14 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+import typing
+from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 ENV_PREFIX = "WFPLAN_"
@@ -116,9 +119,20 @@ class DuckDBSettings(_Section):
     # DuckDB starts every thread asked for: a typo like 100000 would exhaust the machine.
     threads: int | None = Field(None, ge=1, le=256)
     """DuckDB worker threads (1 to 256); unset lets DuckDB use every core."""
-    memory_limit: str | None = Field("1GB", pattern=r"^\s*(0*[1-9]\d*(\.\d+)?|0*\.\d*[1-9]\d*)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
+    memory_limit: str | None = Field(
+        "1GB", pattern=r"^\s*(0*[1-9]\d*(\.\d+)?|0*\.\d*[1-9]\d*)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$"
+    )
     """DuckDB memory limit such as "2GB" (default 1GB: the machine is shared over SSH;
     beyond it DuckDB spills to disk in wfplan's cache folder, never the data folder)."""
+
+
+class EngineSettings(_Section):
+    """`[engine]`: which engine runs the queries, and each engine's own options under it."""
+
+    name: Literal["duckdb"] = "duckdb"
+    """The query engine: "duckdb" (embedded, the default)."""
+    duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
+    """`[engine.duckdb]`: threads and memory limit."""
 
 
 class KpiSettings(_Section):
@@ -145,8 +159,30 @@ class Settings(BaseSettings, Parameters):
     """Where scenario files are saved; unset uses the user data folder."""
     exports_folder: Path | None = None
     """Where tables exported from the screens (ctrl+e) go; unset uses the user data folder."""
-    duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
+    duckdb: DuckDBSettings | None = None
+    """Deprecated: the same keys now live in `[engine.duckdb]`; still read (see `deprecations`)."""
     kpi: KpiSettings = Field(default_factory=KpiSettings)
+
+    @model_validator(mode="after")
+    def _old_duckdb_section(self) -> Settings:
+        # `[duckdb]` from before `[engine]`: its keys still apply, where `[engine.duckdb]`
+        # does not set them itself.
+        if self.duckdb is not None:
+            given = self.engine.duckdb.model_fields_set
+            old = {k: v for k, v in self.duckdb.model_dump(exclude_unset=True).items() if k not in given}
+            if old:
+                merged = self.engine.duckdb.model_copy(update=old)
+                object.__setattr__(self.engine, "duckdb", merged)
+        return self
+
+    @property
+    def deprecations(self) -> list[str]:
+        """Notes on settings that still work but have moved, for the CLI and the app to show."""
+        if self.duckdb is None:
+            return []
+        return ["the [duckdb] settings section is deprecated: name it [engine.duckdb] "
+                "(environment: WFPLAN_ENGINE__DUCKDB__...); it is still read"]
 
     @classmethod
     def settings_customise_sources(
@@ -166,7 +202,7 @@ class Settings(BaseSettings, Parameters):
 
 # The TOML file is parsed by `load_settings` (so syntax errors name the file) and handed to
 # the settings source through this variable: pydantic-settings builds sources per class.
-_toml_data: ContextVar[dict[str, Any]] = ContextVar("_toml_data", default={})
+_toml_data: ContextVar[Mapping[str, Any]] = ContextVar("_toml_data", default=MappingProxyType({}))
 
 
 class _TomlSource(PydanticBaseSettingsSource):
@@ -254,7 +290,7 @@ def _check_env_names(env: dict[str, str]) -> None:
 
 
 def _source_of(
-    loc: tuple[Any, ...], overrides: dict[str, Any], env: dict[str, str], file_data: dict, path: Path
+    loc: tuple[Any, ...], overrides: dict[str, Any], env: dict[str, str], file_data: dict[str, Any], path: Path
 ) -> str:
     if _lookup(overrides, loc):
         return "command line"
@@ -279,7 +315,7 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> bool:
     return True
 
 
-def describe_error(error: dict[str, Any], model: type[BaseModel], source: str) -> str:
+def describe_error(error: Mapping[str, Any], model: type[BaseModel], source: str) -> str:
     """One pydantic error as '<source>: <key>: <rule>', with the nearest key for typos."""
     loc = tuple(str(p) for p in error["loc"] if not isinstance(p, int))
     # List positions count from 1, as a planner counts [[closures]] blocks or list items.
@@ -293,7 +329,7 @@ def describe_error(error: dict[str, Any], model: type[BaseModel], source: str) -
     return f"{source}: {key}: {rule_text(error)}"
 
 
-def rule_text(error: dict[str, Any]) -> str:
+def rule_text(error: Mapping[str, Any]) -> str:
     ctx = error.get("ctx", {})
     got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
     match error["type"]:
@@ -324,16 +360,20 @@ def rule_text(error: dict[str, Any]) -> str:
         case "model_type" | "dict_type":
             return f"must be a table of keys{got}"
         case _:
-            return error["msg"][0].lower() + error["msg"][1:] + got
+            msg = str(error["msg"])
+            return msg[0].lower() + msg[1:] + got
 
 
 def _valid_keys(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
     for part in path:
         field = model.model_fields.get(part)
         annotation = getattr(field, "annotation", None)
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        # An optional section (`X | None`) lists the keys of X.
+        candidates = [annotation, *typing.get_args(annotation)]
+        found = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if found is None:
             return []
-        model = annotation
+        model = found
     return list(model.model_fields)
 
 

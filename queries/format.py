@@ -17,14 +17,14 @@ def _missing(value: Any) -> bool:
 
 
 def money(value: float | None) -> str:
-    if _missing(value):
+    if value is None or _missing(value):
         return NA
     sign = "-" if value < 0 else ""
     return f"{sign}${abs(value):,.0f}"
 
 
 def share(value: float | None, decimals: int = 1) -> str:
-    return NA if _missing(value) else f"{value * 100:.{decimals}f}%"
+    return NA if value is None or _missing(value) else f"{value * 100:.{decimals}f}%"
 
 
 def number(value: float | None, decimals: int = 1) -> str:
@@ -36,7 +36,7 @@ def plain(value: float) -> str:
     return f"{value:,g}"
 
 
-def count(value: int | None) -> str:
+def count(value: float | None) -> str:
     return NA if value is None else f"{value:,}"
 
 

@@ -35,7 +35,7 @@ def screen_text(app: App[object]) -> str:
     return "\n".join(screen_lines(app))
 
 
-async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]
+async def loaded(pilot) -> None:
     """Wait until the app's workers are done: finished, failed (the app shows that itself)
     or cancelled (a newer load took over). `wait_for_complete` stops at the first cancelled
     worker still listed, which left a test racing the load that replaced it."""

@@ -26,7 +26,7 @@ def value_rules_run(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = check._value_steps
 
-    def counted(passed):  # type: ignore[no-untyped-def]
+    def counted(passed):
         calls.append(1)
         return real(passed)
 
@@ -189,8 +189,8 @@ def test_duckdb_takes_1gb_unless_configured(small_folder: Path) -> None:
     from queries.engines.duckdb_engine import Engine
 
     settings = load_settings()
-    assert settings.duckdb.memory_limit == "1GB"
-    engine = Engine(small_folder, memory_limit=settings.duckdb.memory_limit)
+    assert settings.engine.duckdb.memory_limit == "1GB"
+    engine = Engine(small_folder, memory_limit=settings.engine.duckdb.memory_limit)
     # DuckDB shows 1GB (10^9 bytes) in binary units.
     assert engine.sql("SELECT current_setting('memory_limit') AS m").item() == "953.6 MiB"
 

@@ -50,7 +50,7 @@ def test_missing_column_and_wrong_type(tmp_path: Path) -> None:
     tables["sites"] = tables["sites"].with_columns(pl.col("seats").cast(pl.Utf8))
     folder = write_folder(tmp_path / "d", tables)
     assert check_lines(folder) == [
-        "error: sites.parquet: seats: wrong type VARCHAR, expected int",
+        "error: sites.parquet: seats: wrong type string, expected int",
         "error: agents.parquet: fte: required column is missing",
     ]
 
@@ -187,7 +187,7 @@ def test_partitioned_folder_reads_and_mixed_types_are_named(tmp_path: Path) -> N
     kpi_bad = kpi.tail(2).with_columns(pl.col("contacts").cast(pl.Utf8))
     kpi_bad.write_parquet(folder / "kpi_daily/month=2026-03/day=31/part-0.parquet")
     assert check_lines(folder) == [
-        "error: kpi_daily/: contacts: wrong type VARCHAR, expected int, "
+        "error: kpi_daily/: contacts: wrong type string, expected int, "
         "e.g. in 1 of 2 files, kpi_daily/month=2026-03/day=31/part-0.parquet"
     ]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from queries.engines.duckdb_engine import Engine, QueryCancelled
+from queries.engines.protocol import QueryCancelled, connect
 from tui.cli import main
 
 
@@ -96,21 +96,21 @@ def test_a_bug_writes_a_log_not_a_traceback(small_folder: Path, monkeypatch: pyt
 
 
 def test_interrupt_cancels_a_running_query_from_another_thread(tmp_path: Path) -> None:
-    engine = Engine(tmp_path)
-    cursor = engine.new_cursor()
+    job = connect(tmp_path).job()
     outcome: list[BaseException] = []
 
     def run() -> None:
         try:
-            engine.sql("SELECT count(*) FROM range(10000000000) AS a", cursor=cursor)
-        except BaseException as err:  # noqa: BLE001 - recorded for the assertion
+            job.sql("SELECT count(*) FROM range(10000000000) AS a")
+        except BaseException as err:
             outcome.append(err)
 
     worker = threading.Thread(target=run)
     worker.start()
     time.sleep(0.3)
-    assert engine.progress(cursor) is None or 0 <= engine.progress(cursor) <= 1
-    engine.interrupt(cursor)
+    progress = job.progress()
+    assert progress is None or 0 <= progress <= 1
+    job.cancel()
     worker.join(timeout=10)
     assert not worker.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], QueryCancelled)

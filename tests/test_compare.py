@@ -31,9 +31,8 @@ import pytest
 from queries.config import Parameters
 from queries.contract.check import open_folder
 from queries.model.compare import Compared, comparison_section, figures, side_by_side
-from queries.model.period import data_range
 from queries.model.scenario import Closure, RemoteTarget, Scenario
-from queries.plan.loading import load_workforce
+from queries.plan.loading import data_range, load_workforce
 from queries.plan.scenario_file import data_stamp, save_scenario, with_meta
 from queries.plan.session import PlanSession
 from tests.folders import base_tables, write_folder

@@ -65,7 +65,8 @@ def test_example_config_loads_exactly_to_the_defaults() -> None:
     for section, model in defaults:
         if hasattr(type(model), "model_fields"):
             for key in type(model).model_fields:
-                assert f"{key} =" in text or f"# {key} =" in text, f"{section}.{key} is not documented"
+                documented = f"{key} =" in text or f"# {key} =" in text or f"[{section}.{key}]" in text
+                assert documented, f"{section}.{key} is not documented"
 
 
 @pytest.mark.parametrize(
@@ -75,6 +76,8 @@ def test_example_config_loads_exactly_to_the_defaults() -> None:
          "{path}: remote.stipnd_monthly: unknown key (did you mean remote.stipend_monthly?)"),
         ("data_foldr = 'x'\n", "{path}: data_foldr: unknown key (did you mean data_folder?)"),
         ("[duckdb]\nthreads = 2\nmemory = '1GB'\n", "{path}: duckdb.memory: unknown key (did you mean duckdb.memory_limit?)"),
+        ("[engine.duckdb]\nmemory = '1GB'\n", "{path}: engine.duckdb.memory: unknown key (did you mean engine.duckdb.memory_limit?)"),
+        ("[engine]\nname = 'oracle'\n", "{path}: engine.name: must be one of 'duckdb' (got 'oracle')"),
         ("[remote]\nstipend_monthly = -5\n", "{path}: remote.stipend_monthly: must be >= 0 (got -5)"),
         ("[plan]\nremote_target_share = 1.5\n", "{path}: plan.remote_target_share: must be <= 1 (got 1.5)"),
         ("[remote]\nstipend_monthly = 'lots'\n", "{path}: remote.stipend_monthly: must be a number (got 'lots')"),
@@ -108,3 +111,24 @@ def test_environment_errors_name_the_variable(monkeypatch: pytest.MonkeyPatch) -
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"config file .*nope.toml does not exist"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_the_old_duckdb_section_still_applies_with_a_deprecation_note(tmp_path: Path) -> None:
+    """`[duckdb]` from before `[engine]`: its keys apply where `[engine.duckdb]` does not set them."""
+    path = tmp_path / "config.toml"
+    path.write_text("[duckdb]\nthreads = 3\nmemory_limit = '2GB'\n\n[engine.duckdb]\nmemory_limit = '3GB'\n")
+    settings = load_settings(path)
+    assert settings.engine.duckdb.threads == 3
+    assert settings.engine.duckdb.memory_limit == "3GB"
+    assert settings.deprecations == ["the [duckdb] settings section is deprecated: name it [engine.duckdb] "
+                                     "(environment: WFPLAN_ENGINE__DUCKDB__...); it is still read"]
+    assert load_settings(None).deprecations == []
+
+
+def test_the_cli_prints_the_deprecation_note(tmp_path: Path, small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+
+    path = tmp_path / "config.toml"
+    path.write_text("[duckdb]\nthreads = 1\n")
+    assert main(["check", "--config", str(path), "--data", str(small_folder)]) == 0
+    assert "wfplan: the [duckdb] settings section is deprecated: name it [engine.duckdb]" in capsys.readouterr().err

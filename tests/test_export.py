@@ -68,7 +68,7 @@ def notifications(app: WfplanApp) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
 
 
-async def export_with_dialog(pilot, name: str | None = None, fmt: str | None = None) -> None:  # type: ignore[no-untyped-def]
+async def export_with_dialog(pilot, name: str | None = None, fmt: str | None = None) -> None:
     """ctrl+e, optionally another format and name, enter; wait for the writer."""
     await pilot.press("ctrl+e")
     assert isinstance(pilot.app.screen, ExportDialog)
@@ -116,7 +116,7 @@ async def test_ctrl_e_writes_the_site_table_as_csv(small_folder: Path, exports: 
     rows = read_csv(path)
     assert rows[0] == SITE_HEADINGS
     assert len(rows) == 5
-    for got, want in zip(rows[1:], SITE_ROWS):
+    for got, want in zip(rows[1:], SITE_ROWS, strict=True):
         assert got[:3] == [as_csv(v) for v in want[:3]]
         assert [float(v) for v in got[3:10]] == pytest.approx(want[3:10])
         assert got[10:] == [as_csv(v) for v in want[10:]]
@@ -166,7 +166,7 @@ async def test_parquet_keeps_the_types(small_folder: Path, exports: Path, size: 
     assert frame.columns == SITE_HEADINGS
     assert frame.schema["Seats"] == pl.Int64 and frame.schema["Lease end"] == pl.Date
     assert frame.schema["Annual cost"] == pl.Float64
-    for got, want in zip(frame.rows(), SITE_ROWS):
+    for got, want in zip(frame.rows(), SITE_ROWS, strict=True):
         assert got[:3] == tuple(want[:3]) and got[10:] == tuple(want[10:])
         assert got[3:10] == pytest.approx(want[3:10])
 
@@ -235,7 +235,7 @@ async def test_every_screen_exports_its_table(small_folder: Path, exports: Path)
 # -- privacy ------------------------------------------------------------------------------
 
 
-async def on_kpis(pilot) -> None:  # type: ignore[no-untyped-def]
+async def on_kpis(pilot) -> None:
     await loaded(pilot)
     await pilot.press("4")
     await loaded(pilot)
@@ -392,7 +392,7 @@ def test_a_failure_mid_write_leaves_the_old_file(tmp_path: Path, monkeypatch: py
     path.write_bytes(b"old")
 
     def half_written(self: pl.DataFrame, file: object, **kwargs: object) -> None:
-        file.write(b"PAR1 half")  # type: ignore[attr-defined]
+        file.write(b"PAR1 half")
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     monkeypatch.setattr(pl.DataFrame, "write_parquet", half_written)

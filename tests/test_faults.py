@@ -2,7 +2,7 @@
 changed on disk, and the promise that nothing is ever written into the data folder.
 
 The app runs under Pilot at 80x24 on tests/folders.py's small folder. A "slow query" is a
-real DuckDB query run first thing inside the app's own loader, on the cursor the loader
+real DuckDB query run first thing inside the app's own loader, on the job the loader
 would use, so that cancelling interrupts DuckDB mid-way exactly as it would on a large
 folder. Where the app misbehaves today the test is marked xfail(strict) with the reason.
 """
@@ -66,7 +66,7 @@ def error_dialogs(app: WfplanApp) -> list[ErrorDialog]:
 
 
 class SlowFirstCall:
-    """Wraps a loader of the core: its first call runs SLOW_SQL first, on the cursor the
+    """Wraps a loader of the core: its first call runs SLOW_SQL first, on the job the
     loader itself would use (the worker's), and records how that query ended."""
 
     def __init__(self, real: Callable[..., Any]) -> None:
@@ -78,10 +78,9 @@ class SlowFirstCall:
     def __call__(self, engine: Engine, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
         if self.calls == 1:
-            cursor = kwargs.get("cursor") or engine.cursor()  # the worker thread's cursor
             self.started.set()
             try:
-                engine.sql(SLOW_SQL, cursor=cursor)
+                engine.sql(SLOW_SQL)  # on the job the loader runs on (the worker thread's, or the KPI job)
             except BaseException as err:
                 self.outcome.append(err)
                 raise
@@ -109,10 +108,10 @@ def slow_load(monkeypatch: pytest.MonkeyPatch) -> SlowFirstCall:
 
 @pytest.fixture
 def slow_kpis(monkeypatch: pytest.MonkeyPatch) -> SlowFirstCall:
-    import queries.model.kpi
+    import queries.plan.loading
 
-    slow = SlowFirstCall(queries.model.kpi.load_kpi_inputs)
-    monkeypatch.setattr("queries.model.kpi.load_kpi_inputs", slow)
+    slow = SlowFirstCall(queries.plan.loading.load_kpi_inputs)
+    monkeypatch.setattr("queries.plan.loading.load_kpi_inputs", slow)
     return slow
 
 
@@ -120,21 +119,20 @@ def slow_kpis(monkeypatch: pytest.MonkeyPatch) -> SlowFirstCall:
 
 
 def test_engine_interrupt_stops_a_running_parquet_query(small_folder: Path) -> None:
-    """Engine.interrupt from another thread: the query over the folder's views raises
+    """A job cancelled from another thread: the query over the folder's views raises
     QueryCancelled, and the same engine answers the next query."""
     from queries.contract.check import check_folder
 
     engine = Engine(small_folder)
     assert check_folder(small_folder, engine).ok
-    cursor = engine.new_cursor()
+    job = engine.job()
     started, outcome = threading.Event(), []
 
     def run() -> None:
         started.set()
         try:
-            engine.sql("SELECT count(*) FROM kpi_daily, range(3000000000) AS r WHERE hash(r.range) % 7 = 0",
-                       cursor=cursor)
-        except BaseException as err:  # noqa: BLE001 - recorded for the assertion
+            job.sql("SELECT count(*) FROM kpi_daily, range(3000000000) AS r WHERE hash(r.range) % 7 = 0")
+        except BaseException as err:
             outcome.append(err)
 
     thread = threading.Thread(target=run)
@@ -142,12 +140,12 @@ def test_engine_interrupt_stops_a_running_parquet_query(small_folder: Path) -> N
     started.wait(5)
     deadline = time.monotonic() + INTERRUPT_SECONDS
     while not outcome and time.monotonic() < deadline:  # until DuckDB has picked the query up
-        Engine.interrupt(cursor)
+        job.cancel()
         thread.join(0.05)
     thread.join(INTERRUPT_SECONDS)
     assert not thread.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], QueryCancelled)
-    assert engine.sql("SELECT count(*) AS n FROM kpi_daily", cursor=cursor)["n"].item() == 3
+    assert job.sql("SELECT count(*) AS n FROM kpi_daily")["n"].item() == 3
 
 
 async def test_cancel_loading_interrupts_the_query_without_an_error(small_folder: Path,

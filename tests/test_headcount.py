@@ -20,24 +20,23 @@ from queries.model.headcount import (
     agents_to_target,
     by_site,
     headcount_section,
-    load_monthly,
     monthly_trend,
     observed_rates,
     transition_plan,
 )
-from queries.plan.loading import load_workforce
+from queries.plan.loading import load_monthly, load_workforce
 
 D = dt.date
 
 
 @pytest.fixture
-def engine(small_folder: Path):  # type: ignore[no-untyped-def]
+def engine(small_folder: Path):
     engine, result = open_folder(small_folder)
     assert result.ok
     return engine
 
 
-def test_headcount_on_a_date(engine) -> None:  # type: ignore[no-untyped-def]
+def test_headcount_on_a_date(engine) -> None:
     # 2025-06-30: A6 still onsite at BOI; A8 onsite KEN; A7 not hired yet.
     workforce = load_workforce(engine, D(2025, 6, 30))
     section = headcount_section(workforce, monthly_trend(load_monthly(engine, D(2025, 6, 1), D(2025, 6, 30))))
@@ -51,7 +50,7 @@ def test_headcount_on_a_date(engine) -> None:  # type: ignore[no-untyped-def]
     assert section["remote_share"] == pytest.approx(1 / 7)
 
 
-def test_by_site_puts_remote_agents_without_a_site_under_null(engine) -> None:  # type: ignore[no-untyped-def]
+def test_by_site_puts_remote_agents_without_a_site_under_null(engine) -> None:
     rows = by_site(load_workforce(engine, D(2026, 3, 31))).to_dicts()
     assert rows == [
         {"site_id": "BOI", "onsite": 1, "hybrid": 1, "remote": 0},
@@ -61,7 +60,7 @@ def test_by_site_puts_remote_agents_without_a_site_under_null(engine) -> None:  
     ]
 
 
-def test_monthly_trend_hires_and_leavers(engine) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_trend_hires_and_leavers(engine) -> None:
     """1 Jan and 1 Feb: A1 A2 A5 A8 onsite, A3 A4 hybrid, A6 remote. 1 Mar: A8 has left
     (28 Feb), A7 is hired onsite that day. Hires: A7 in March. Leavers: A8 in February."""
     trend = monthly_trend(load_monthly(engine, D(2026, 1, 1), D(2026, 3, 31)))
@@ -75,7 +74,7 @@ def test_monthly_trend_hires_and_leavers(engine) -> None:  # type: ignore[no-unt
     assert trend["remote_share"].to_list() == pytest.approx([1 / 7] * 3)
 
 
-def test_monthly_trend_of_one_site(engine) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_trend_of_one_site(engine) -> None:
     trend = monthly_trend(load_monthly(engine, D(2026, 1, 1), D(2026, 3, 31)), site_id="KEN")
     # KEN: A1 A2 A8 onsite and A3 hybrid until A8 leaves in February.
     assert trend.select("onsite", "hybrid", "remote", "leavers").rows() == [(3, 1, 0, 0), (3, 1, 0, 1), (2, 1, 0, 0)]

@@ -36,11 +36,11 @@ from queries.model.kpi import (
     compare,
     kpi_groups,
     kpi_section,
-    load_kpi_inputs,
     t_quantile,
     welch_interval,
 )
 from queries.model.period import Period
+from queries.plan.loading import load_kpi_inputs
 
 D = dt.date
 MARCH = Period(as_of=D(2026, 3, 31), start=D(2026, 3, 1), end=D(2026, 3, 31))

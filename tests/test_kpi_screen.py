@@ -25,7 +25,7 @@ def make_app(folder: Path) -> WfplanApp:
     return WfplanApp(settings=load_settings(), folder=folder)
 
 
-async def on_kpis(pilot) -> None:  # type: ignore[no-untyped-def]
+async def on_kpis(pilot) -> None:
     await loaded(pilot)
     await pilot.press("4")
     await loaded(pilot)

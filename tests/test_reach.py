@@ -194,7 +194,7 @@ def test_median_wage_rule(employment: list[int], expected: float) -> None:
     """`employment` is the CSRs at wages 15, 20, 25; rows are given highest wage first so
     that the rule's own sort by wage is what puts them in order."""
     rows = [{"region_id": f"R{wage:g}", "csr_median_hourly_wage": wage, "csr_employment": n}
-            for wage, n in zip([15.0, 20.0, 25.0], employment)]
+            for wage, n in zip([15.0, 20.0, 25.0], employment, strict=True)]
     assert pool(regions(*reversed(rows))).median_wage == expected
 
 

@@ -164,7 +164,7 @@ async def test_a_bug_stops_the_app_without_a_traceback_and_keeps_the_edits(
         await pilot.press("down", "c", "enter")
         await pilot.pause()
         try:
-            1 / 0
+            _ = 1 / 0
         except ZeroDivisionError as error:
             app._handle_exception(error)
         await pilot.pause()

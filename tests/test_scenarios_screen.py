@@ -51,7 +51,7 @@ def notifications(app: WfplanApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def type_name(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
+async def type_name(pilot, name: str) -> None:
     assert isinstance(pilot.app.screen, FormDialog)
     pilot.app.screen.query_one("#field-name", Input).value = name
     await pilot.press("enter")
@@ -163,7 +163,7 @@ async def test_working_out_a_file_never_blocks_the_ui(small_folder: Path, scenar
     release = threading.Event()
     evaluate = PlanSession.evaluate_scenario
 
-    def slow(self, scenario):  # type: ignore[no-untyped-def]
+    def slow(self, scenario):
         if scenario.name == "Half remote":
             release.wait(10)
         return evaluate(self, scenario)
@@ -356,7 +356,7 @@ def snap_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return folder
 
 
-async def close_ken_then_compare(pilot) -> None:  # type: ignore[no-untyped-def]
+async def close_ken_then_compare(pilot) -> None:
     await loaded(pilot)
     await pilot.press("down", "c", "enter")
     await pilot.pause()
@@ -366,17 +366,17 @@ async def close_ken_then_compare(pilot) -> None:  # type: ignore[no-untyped-def]
 
 class TestScenarios:
     @pytest.mark.parametrize("size", [(80, 24), (120, 30), (160, 48)])
-    def test_active_against_a_saved_file(self, snap_compare, snap_folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    def test_active_against_a_saved_file(self, snap_compare, snap_folder: Path, size: tuple[int, int]) -> None:
         """Baseline, A = the active scenario with unsaved edits (KEN closed), B = "Half remote";
         120 wide adds the differences, 48 high what the totals are made of and what changes."""
         app = WfplanApp(settings=load_settings(), folder=snap_folder)
         assert snap_compare(app, terminal_size=size, run_before=close_ken_then_compare)
 
-    def test_choose_dialog(self, snap_compare, snap_folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_choose_dialog(self, snap_compare, snap_folder: Path) -> None:
         """b: the active scenario and the saved files to compare."""
         app = WfplanApp(settings=load_settings(), folder=snap_folder)
 
-        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot) -> None:
             await close_ken_then_compare(pilot)
             await pilot.press("b")
 
@@ -400,7 +400,7 @@ async def test_a_bug_in_the_comparison_says_so_and_stops_loading(small_folder: P
     stops showing that it is loading."""
     save_scenario(CLOSE_KEN, scenarios / "close-ken.toml")
 
-    def broken(self, session, path):  # type: ignore[no-untyped-def]
+    def broken(self, session, path):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(ScenariosScreen, "_evaluate_file", broken)

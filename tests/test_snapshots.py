@@ -32,64 +32,64 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 class TestSiteCosts:
     @pytest.mark.parametrize("size", SIZES)
-    def test_baseline(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    def test_baseline(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:
         """The site table, the cost chart and an empty scenario panel."""
         assert snap_compare(app_on(folder), terminal_size=size, run_before=loaded)
 
     @pytest.mark.parametrize("size", SIZES)
-    def test_kennewick_closed(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    def test_kennewick_closed(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:
         """KEN closed on its lease end: dimmed row, totals without it, savings in the panel."""
         assert snap_compare(app_on(folder), terminal_size=size, run_before=loaded, press=["down", "c", "enter"])
 
-    def test_close_dialog(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_close_dialog(self, snap_compare, folder: Path) -> None:
         """The close dialog with its defaults: lease end, retain and backfill shares."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["down", "c"])
 
-    def test_rejected_negative_lease(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_rejected_negative_lease(self, snap_compare, folder: Path) -> None:
         """The cost dialog says what is wrong with a negative lease."""
 
-        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot) -> None:
             await loaded(pilot)
             await pilot.press("e")
             pilot.app.screen.query_one("#field-lease_annual").value = "-5"
 
         assert snap_compare(app_on(folder), run_before=run_before)
 
-    def test_sorted_by_annual_cost_descending(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_sorted_by_annual_cost_descending(self, snap_compare, folder: Path) -> None:
         """Sorted by the cursor's column, twice: descending, arrow in the header."""
         assert snap_compare(app_on(folder), run_before=loaded, press=[*["right"] * 7, "s", "s"])
 
-    def test_explain(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_explain(self, snap_compare, folder: Path) -> None:
         """x on KEN's utilization: the formula with KEN's numbers."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["down", *["right"] * 4, "x"])
 
-    def test_explain_totals(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_explain_totals(self, snap_compare, folder: Path) -> None:
         """X: total cost, savings, one-time cost and payback with their parts."""
         assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["X"])
 
 
 class TestHeadcount:
     @pytest.mark.parametrize("size", SIZES)
-    def test_overview(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    def test_overview(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:
         """Mix on as-of, the target and plan, the monthly mix chart and the months."""
         assert snap_compare(app_on(folder), terminal_size=size, run_before=loaded, press=["2"])
 
-    def test_sites_view(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_sites_view(self, snap_compare, folder: Path) -> None:
         """v: headcount per site, remote agents without a site on their own row."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["2", "v"])
 
-    def test_drilled_into_a_site(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_drilled_into_a_site(self, snap_compare, folder: Path) -> None:
         """enter on KEN: its own mix and months; esc is offered to go back."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["2", "v", "down", "enter"])
 
 
 class TestReach:
     @pytest.mark.parametrize("size", SIZES)
-    def test_overview(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    def test_overview(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:
         """Pools onsite vs remote, the multiplier, the map and the regions."""
         assert snap_compare(app_on(folder), terminal_size=size, run_before=loaded, press=["3"])
 
-    def test_policy_dialog(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_policy_dialog(self, snap_compare, folder: Path) -> None:
         """p: the hiring policy with the configured values."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["3", "p"])
 
@@ -101,7 +101,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate_demo(tmp_path_factory.mktemp("snapdemo") / "exports", agents=120, days=120, seed=3).folder
 
 
-async def kpis_loaded(pilot) -> None:  # type: ignore[no-untyped-def]
+async def kpis_loaded(pilot) -> None:
     await loaded(pilot)
     await pilot.press("4")
     await loaded(pilot)
@@ -109,49 +109,49 @@ async def kpis_loaded(pilot) -> None:  # type: ignore[no-untyped-def]
 
 class TestKpis:
     @pytest.mark.parametrize("size", SIZES)
-    def test_by_work_mode(self, snap_compare, demo: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    def test_by_work_mode(self, snap_compare, demo: Path, size: tuple[int, int]) -> None:
         """Groups by mode with FCR first, differences with 95% CIs, the FCR trend."""
         assert snap_compare(app_on(demo), terminal_size=size, run_before=kpis_loaded)
 
-    def test_tenure_adjusted(self, snap_compare, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_tenure_adjusted(self, snap_compare, demo: Path) -> None:
         """a: differences within tenure bands and how much tenure explains."""
         assert snap_compare(app_on(demo), run_before=kpis_loaded, press=["a"])
 
-    def test_split_by_tenure_band(self, snap_compare, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_split_by_tenure_band(self, snap_compare, demo: Path) -> None:
         """b b: groups by mode and tenure band, small cells suppressed."""
         assert snap_compare(app_on(demo), terminal_size=(100, 40), run_before=kpis_loaded, press=["b", "b"])
 
-    def test_suppressed(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_suppressed(self, snap_compare, folder: Path) -> None:
         """The small folder: every group below the privacy floor shows no values."""
         assert snap_compare(app_on(folder), run_before=kpis_loaded)
 
 
 class TestStaffing:
     @pytest.mark.parametrize("size", SIZES)
-    def test_queues_weeks_and_day(self, snap_compare, demo: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    def test_queues_weeks_and_day(self, snap_compare, demo: Path, size: tuple[int, int]) -> None:
         """Queues with SL, ASA and occupancy; weeks against employed FTE; the day's shape."""
         assert snap_compare(app_on(demo), terminal_size=size, run_before=loaded, press=["5"])
 
-    def test_no_forecast(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_no_forecast(self, snap_compare, folder: Path) -> None:
         """The small folder has no forecast: the screen says what it needs."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["5"])
 
 
 class TestShell:
-    def test_help(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_help(self, snap_compare, folder: Path) -> None:
         """? lists every key of the Site costs screen and the app."""
         assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["question_mark"])
 
-    def test_no_color(self, snap_compare, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def test_no_color(self, snap_compare, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """NO_COLOR set: monochrome, still readable (glyphs, not colors, tell modes apart)."""
         monkeypatch.setenv("NO_COLOR", "1")
         assert snap_compare(app_on(folder), run_before=loaded, press=["2"])
 
-    def test_quit_confirmation(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_quit_confirmation(self, snap_compare, folder: Path) -> None:
         """q with unsaved edits asks first."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["down", "c", "enter", "q"])
 
-    def test_contract_problems(self, snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def test_contract_problems(self, snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """A broken folder: the check's lines, not a traceback."""
         tables = base_tables()
         tables["sites"] = tables["sites"].with_columns(seats=pl.Series([10, -8, 4]))
@@ -160,7 +160,7 @@ class TestShell:
         monkeypatch.chdir(tmp_path)  # the summary names the folder as given: the same every run
         assert snap_compare(app_on(Path("exports")), run_before=loaded)
 
-    def test_query_error(self, snap_compare, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def test_query_error(self, snap_compare, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """A failing query opens an error dialog over the screen."""
 
         def fail(*args: object, **kwargs: object) -> None:

@@ -72,7 +72,7 @@ def terminal_256(monkeypatch: pytest.MonkeyPatch) -> Any:
         app = app_on(folder)
         assert app.console.color_system == "256"  # what Textual itself sends to the terminal
         own_filters = app.get_line_filters
-        app.get_line_filters = lambda: [*own_filters(), EightBitTerminal()]  # type: ignore[method-assign]
+        app.get_line_filters = lambda: [*own_filters(), EightBitTerminal()]
         return app
 
     return make
@@ -199,17 +199,17 @@ def assert_readable_and_unlike_truecolor(svg: str, truecolor: str) -> None:
 
 
 class TestTerminal256:
-    def test_site_costs(self, snap_compare, folder: Path, terminal_256) -> None:  # type: ignore[no-untyped-def]
+    def test_site_costs(self, snap_compare, folder: Path, terminal_256) -> None:
         """Site costs on a 256-color terminal: the palette's nearest colors, still readable."""
         assert snap_compare(terminal_256(folder), terminal_size=SIZE, run_before=loaded)
 
-    def test_kpis(self, snap_compare, demo: Path, terminal_256) -> None:  # type: ignore[no-untyped-def]
+    def test_kpis(self, snap_compare, demo: Path, terminal_256) -> None:
         """KPIs by work mode on a 256-color terminal."""
         assert snap_compare(terminal_256(demo), terminal_size=SIZE, run_before=kpis_loaded)
 
     @pytest.mark.parametrize("screen", ["sites", "kpis"])
     async def test_only_palette_colors_and_readable(self, screen: str, folder: Path, demo: Path,
-                                                    terminal_256) -> None:  # type: ignore[no-untyped-def]
+                                                    terminal_256) -> None:
         """The snapshot is really 256 colors: every color is one of xterm's 256, it differs
         from the truecolor screen, and no text is drawn in (or near) its background color."""
         data, keys = (folder, ()) if screen == "sites" else (demo, ("4",))
@@ -224,17 +224,17 @@ class TestTerminal256:
 
 
 class TestNoColor:
-    def test_site_costs(self, snap_compare, folder: Path, no_color) -> None:  # type: ignore[no-untyped-def]
+    def test_site_costs(self, snap_compare, folder: Path, no_color) -> None:
         """Site costs with NO_COLOR: greys only, the cursor row and totals still stand out."""
         assert snap_compare(no_color(folder), terminal_size=SIZE, run_before=loaded)
 
-    def test_kpis(self, snap_compare, demo: Path, no_color) -> None:  # type: ignore[no-untyped-def]
+    def test_kpis(self, snap_compare, demo: Path, no_color) -> None:
         """KPIs with NO_COLOR: modes told apart by name and glyph, not by color."""
         assert snap_compare(no_color(demo), terminal_size=SIZE, run_before=kpis_loaded)
 
     @pytest.mark.parametrize("screen", ["sites", "kpis"])
     async def test_grey_only_and_readable(self, screen: str, folder: Path, demo: Path, no_color,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
         data, keys = (folder, ()) if screen == "sites" else (demo, ("4",))
         svg = await screenshot(no_color(data), keys)
         monkeypatch.delenv("NO_COLOR")

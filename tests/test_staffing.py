@@ -28,12 +28,12 @@ from queries.model.staffing import (
     interval_performance,
     interval_staffing,
     intraday_profile,
-    load_forecast,
     queue_staffing,
     scheduled_agents,
     staffing_section,
     weekly_staffing,
 )
+from queries.plan.loading import load_forecast
 from tests.folders import base_tables, write_folder
 
 MONDAY = dt.datetime(2026, 3, 2)

@@ -13,9 +13,9 @@ from textual.widgets import Input
 from queries.config import Parameters, load_settings
 from queries.contract.check import open_folder
 from queries.model.erlang import required_agents
-from queries.model.period import data_range, resolve_period
+from queries.model.period import resolve_period
 from queries.model.scenario import AhtDelta, Scenario
-from queries.plan.loading import load_plan_data
+from queries.plan.loading import data_range, load_plan_data
 from queries.plan.session import PlanSession
 from tests.folders import write_folder
 from tests.screen import loaded, screen_words

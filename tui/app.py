@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from queries.engines.duckdb_engine import Engine, QueryCancelled, QueryError
+from queries.engines.protocol import Engine, Job, QueryCancelled, QueryError, connect
 from queries.model.scenario import Scenario, ScenarioError
 from queries.plan.session import PlanSession
 from tui.commands import ScreenCommands
@@ -105,8 +105,9 @@ class WfplanApp(App[None]):
         self.kpi_inputs: KpiInputs | None = None
         self.data_stamp: DataStamp | None = None
         """What the loaded data looks like (rows, dates), for scenario files' [meta]."""
-        self._loading_cursor = None
-        self._kpi_cursor = None
+        # The jobs the load and KPI workers run on, so that a newer request interrupts them.
+        self._loading_job: Job | None = None
+        self._kpi_job: Job | None = None
         self.crash_message: str | None = None
         # What the next load should use: a period the planner chose, the scenario to keep.
         self._requested_period: tuple[Any, Any, Any] = (None, None, None)
@@ -122,6 +123,8 @@ class WfplanApp(App[None]):
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
         self.set_interval(WATCH_SECONDS, self._watch_folder)
+        for note in self.settings.deprecations:
+            self.notify(note, severity="warning", timeout=10)
         self.load_data()
 
     # -- loading --------------------------------------------------------------------------
@@ -141,16 +144,16 @@ class WfplanApp(App[None]):
         self._load()
 
     def cancel_loading(self) -> None:
-        self._cancel("load", self._loading_cursor)
-        self._cancel("kpi", self._kpi_cursor)
+        self._cancel("load", self._loading_job)
+        self._cancel("kpi", self._kpi_job)
 
-    def _cancel(self, group: str, cursor: Any) -> None:
+    def _cancel(self, group: str, job: Job | None) -> None:
         """Stop the workers of `group` and interrupt the query they are running."""
         for worker in self.workers:
             if worker.group == group and worker.is_running:
                 worker.cancel()
-        if cursor is not None:
-            Engine.interrupt(cursor)
+        if job is not None:
+            job.cancel()
 
     def change_period(self, as_of: Any, start: Any, end: Any) -> None:
         """Use another period; another as-of date reloads the data, keeping the scenario."""
@@ -163,7 +166,7 @@ class WfplanApp(App[None]):
             return
         self._requested_period = (period.as_of, period.start, period.end)  # F5 keeps it too
         if self.period is not None and period.as_of == self.period.as_of:
-            self._cancel("kpi", self._kpi_cursor)  # the old period's KPIs are not wanted now
+            self._cancel("kpi", self._kpi_job)  # the old period's KPIs are not wanted now
             self.period, self.kpi_inputs = period, None
             self.revision += 1
             return
@@ -182,10 +185,10 @@ class WfplanApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="kpi")
     def _load_kpis(self, engine: Engine, period: Period) -> None:
-        from queries.model.kpi import load_kpi_inputs
+        from queries.plan.loading import load_kpi_inputs
 
-        cursor = self._kpi_cursor = engine.new_cursor()
-        inputs = load_kpi_inputs(engine, period, cursor=cursor)
+        job = self._kpi_job = engine.job()
+        inputs = load_kpi_inputs(job, period)
         if not get_current_worker().is_cancelled:
             self.post_message(KpisLoaded(inputs))
 
@@ -200,15 +203,16 @@ class WfplanApp(App[None]):
     def _load(self) -> None:
         from queries.contract.check import check_folder
         from queries.contract.watch import folder_state
-        from queries.model.period import data_range, resolve_period
+        from queries.model.period import resolve_period
         from queries.model.scenario import load_scenario
-        from queries.plan.loading import load_plan_data
+        from queries.plan.loading import data_range, load_plan_data
         from queries.plan.scenario_file import data_stamp
 
         worker = get_current_worker()
         state = folder_state(self.folder)  # before reading: a change during the load shows too
-        engine = Engine(self.folder, threads=self.settings.duckdb.threads, memory_limit=self.settings.duckdb.memory_limit)
-        self._loading_cursor = engine.cursor()
+        engine = connect(self.folder, self.settings.engine)
+        # The check and the loading queries below run on this thread's job; cancel interrupts it.
+        self._loading_job = engine.thread_job()
 
         def progress(done: int, total: int, label: str) -> None:
             self.post_message(LoadProgress(f"checking {label} ({done}/{total})…"))
@@ -227,7 +231,7 @@ class WfplanApp(App[None]):
         data = load_plan_data(engine, period, available)
         stamp = data_stamp(engine, available)  # row counts and dates, once per load
         params, scenario_error = self.settings.parameters, None
-        tables = {"regions": data.regions, "forecast": data.forecast}
+        tables: dict[str, Any] = {"regions": data.regions, "forecast": data.forecast}
         session = PlanSession(data.workforce, params, **tables)
         kept = self._kept_session
         if kept is not None:  # a reload or another as-of date: the planner's work stays
@@ -267,7 +271,7 @@ class WfplanApp(App[None]):
         if message.scenario_error:
             self.push_screen(ErrorDialog("The scenario could not be opened", message.scenario_error
                                          + "\n\nwfplan opened without it; the file is unchanged."))
-        elif reopened:  # --scenario FILE, read by this load
+        elif reopened and message.session.scenario_path is not None:  # --scenario FILE, read by this load
             self._warn_if_other_data(message.session.scenario, message.session.scenario_path)
         for warning in message.warnings:  # the contract's "counted and shown"
             self.notify(warning, severity="warning", timeout=15)

@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("wfplan: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except Exception as err:  # noqa: BLE001 - the last line of defence: log, never show a traceback
-        from queries.engines.duckdb_engine import QueryCancelled
+    except Exception as err:
+        from queries.engines.protocol import QueryCancelled
         from tui.crash import write_crash_log
 
         if isinstance(err, QueryCancelled):  # DuckDB turns Ctrl+C into its own interrupt
@@ -112,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="write a demo data folder",
                           description="Write a realistic, contract-conforming demo folder, deterministic for a seed.")
     demo.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: the demo folder in the user cache)")
-    demo.add_argument("--agents", type=positive_int, metavar="N", help="headcount on the first day, kept roughly level (default 4000)")
+    demo.add_argument("--agents", type=positive_int, metavar="N",
+                      help="headcount on the first day, kept roughly level (default 4000)")
     demo.add_argument("--days", type=positive_int, metavar="N", help="days of history (default 730)")
     demo.add_argument("--seed", type=int, metavar="S", help="random seed (default 7)")
     demo.add_argument("--force", action="store_true", help="replace DIR if it exists")
@@ -151,7 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return load_settings(getattr(args, "config", None), {"data_folder": getattr(args, "data", None)})
+    settings = load_settings(getattr(args, "config", None), {"data_folder": getattr(args, "data", None)})
+    for note in settings.deprecations:
+        print(f"wfplan: {note}", file=sys.stderr)
+    return settings
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -159,12 +163,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def run_check(args: argparse.Namespace) -> int:
     from queries.contract.check import check_folder
-    from queries.engines.duckdb_engine import Engine
+    from queries.engines.protocol import connect
     from tui.progress import terminal_progress
 
     settings = settings_from(args)
     folder = data_folder(settings)
-    engine = Engine(folder, threads=settings.duckdb.threads, memory_limit=settings.duckdb.memory_limit)
+    engine = connect(folder, settings.engine)
     with terminal_progress(f"checking {folder}") as progress:
         result = check_folder(folder, engine, progress=lambda done, total, _: progress(done, total))
     if args.format == "json":
@@ -209,9 +213,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from queries.model.period import PeriodError, data_range, resolve_period
+    from queries.model.period import PeriodError, resolve_period
     from queries.model.scenario import ScenarioError, load_scenario, validate_against
-    from queries.plan.loading import load_plan_data
+    from queries.plan.loading import data_range, load_plan_data
     from queries.plan.session import PlanSession
     from queries.report.build import build_report
     from queries.report.formats import FORMATS
@@ -311,7 +315,7 @@ def open_checked(settings: Settings) -> Any:
     folder = data_folder(settings)
     with terminal_progress(f"checking {folder}") as progress:
         engine, result = open_folder(
-            folder, settings.duckdb.threads, settings.duckdb.memory_limit,
+            folder, settings.engine,
             progress=lambda done, total, _: progress(done, total), use_cache=True,
         )
     if not result.ok:

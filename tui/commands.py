@@ -31,7 +31,7 @@ GLOBAL = [
 
 class ScreenCommands(Provider):
     def _commands(self) -> list[tuple[str, str, str]]:
-        screen_commands = getattr(self.screen, "palette_commands", lambda: [])()
+        screen_commands: list[tuple[str, str, str]] = getattr(self.screen, "palette_commands", lambda: [])()
         return [*screen_commands, *GLOBAL]
 
     async def _run(self, action: str) -> None:

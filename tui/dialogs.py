@@ -80,7 +80,7 @@ class TextDialog(ModalScreen[None]):
             yield Label("esc to close", classes="dialog-hint")
 
 
-def HelpScreen(screen: Screen[Any]) -> TextDialog:  # noqa: N802 - reads as a screen
+def HelpScreen(screen: Screen[Any]) -> TextDialog:
     """Every key that works on `screen` (its own and the app's), with what it does."""
     # The screen's and the app's own keys first, then the table's navigation keys.
     bindings = [(key, active) for key, active in screen.active_bindings.items() if active.binding.description]

@@ -9,7 +9,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # annotations only: importing this module must not import the core
     from queries.contract.check import CheckResult
-    from queries.engines.duckdb_engine import Engine
+    from queries.engines.protocol import Engine
     from queries.model.kpi import KpiInputs
     from queries.model.period import Period
     from queries.plan.loading import PlanData

@@ -8,7 +8,7 @@ as a config or scenario file error would.
 from __future__ import annotations
 
 import types
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from textual.validation import ValidationResult, Validator
@@ -26,7 +26,7 @@ class ModelField(Validator):
             annotation = next(a for a in get_args(annotation) if a is not type(None))
         self.is_list = get_origin(annotation) is list  # typed as "WA, ID" or "-8, -7"
         self._adapter: TypeAdapter[Any] = TypeAdapter(
-            Annotated[annotation, *info.metadata] if info.metadata else annotation
+            cast(Any, Annotated[annotation, *info.metadata] if info.metadata else annotation)
         )
 
     def validate(self, value: str) -> ValidationResult:

@@ -54,7 +54,7 @@ def groupby_seconds(con: duckdb.DuckDBPyConnection, folder: Path, start: str, en
 
 def main() -> None:
     folder = Path(sys.argv[1])
-    periods = list(zip(sys.argv[2::2], sys.argv[3::2]))
+    periods = list(zip(sys.argv[2::2], sys.argv[3::2], strict=True))
     con = duckdb.connect()
     groupby_seconds(con, folder, *periods[0])
     print(json.dumps([groupby_seconds(con, folder, start, end) for start, end in periods]))

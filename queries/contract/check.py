@@ -1,4 +1,4 @@
-"""Checking a data folder against the data contract, in DuckDB.
+"""Checking a data folder against the data contract, in the engine.
 
 First a schema gate (tables present, files readable, columns present with accepted types),
 then the value rules of every table that passed, uniqueness, references, overlapping
@@ -13,14 +13,18 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from queries.contract.problems import MAX_EXAMPLES, Problem
-from queries.contract.schema import TABLES, Column, Reference, Table, accepts
+from queries.contract.schema import TABLES, Column, Reference, Table, accepts, type_name
 from queries.contract.sources import TableSource, locate_tables
-from queries.engines.duckdb_engine import Engine, QueryError, first_line, quote
+from queries.engines.protocol import Engine, EngineError, QueryError, connect, first_line, quote
+
+if TYPE_CHECKING:
+    from queries.config import EngineSettings
 
 Progress = Callable[[int, int, str], None]
 
@@ -65,11 +69,11 @@ class CheckResult:
 
 
 def open_folder(
-    folder: Path, threads: int | None = None, memory_limit: str | None = None,
+    folder: Path, settings: EngineSettings | None = None,
     progress: Progress | None = None, *, use_cache: bool = False,
 ) -> tuple[Engine, CheckResult]:
     """Check a folder and hand back the engine with its views, as the app and report do."""
-    engine = Engine(folder, threads=threads, memory_limit=memory_limit)
+    engine = connect(folder, settings)
     return engine, check_folder(folder, engine, progress, use_cache=use_cache)
 
 
@@ -87,19 +91,19 @@ def check_folder(
     the schema gate always runs, and the result is the one the full check gave then.
     `wfplan check` itself always checks everything.
     """
-    engine = engine or Engine(folder)
+    engine = engine or connect(folder)
     result = CheckResult(folder)
     sources, layout = locate_tables(folder)
     result.problems.extend(layout)
 
     passed: dict[str, TableSource] = {}
     for source in sources.values():
-        schema = _schema_problems(engine, folder, source)
+        schema = _schema_problems(folder, source)
         result.problems.extend(schema)
         if not schema:
             try:
                 engine.add_table(source)
-            except (duckdb.Error, QueryError) as err:
+            except EngineError as err:
                 result.problems.append(Problem(source.shown, f"cannot read: {first_line(err)}"))
                 continue
             passed[source.name] = source
@@ -164,7 +168,7 @@ def _from_cache(result: CheckResult, key: str) -> bool:
 # -- schema gate ----------------------------------------------------------------------------
 
 
-def _schema_problems(engine: Engine, folder: Path, source: TableSource) -> list[Problem]:
+def _schema_problems(folder: Path, source: TableSource) -> list[Problem]:
     table = TABLES[source.name]
     problems: list[Problem] = []
     missing: dict[str, list[str]] = defaultdict(list)
@@ -172,9 +176,9 @@ def _schema_problems(engine: Engine, folder: Path, source: TableSource) -> list[
     for path in source.files:
         shown = _relative(folder, path)
         try:
-            rel = engine.read_file(path)
-            types = {name: str(t).strip('"') for name, t in zip(rel.columns, rel.types)}
-        except duckdb.Error as err:
+            # The footer's schema only: no data page is read here.
+            types = {field.name: field.type for field in pq.read_schema(path)}
+        except (pa.ArrowException, OSError) as err:
             problems.append(Problem(shown, f"unreadable: not a Parquet file, or corrupt ({first_line(err)})"))
             continue
         for column in table.columns:
@@ -182,7 +186,7 @@ def _schema_problems(engine: Engine, folder: Path, source: TableSource) -> list[
             if found is None:
                 missing[column.name].append(shown)
             elif not accepts(column, found):
-                wrong[(column.name, found)].append(shown)
+                wrong[(column.name, type_name(found))].append(shown)
     problems.extend(_partition_key_problems(folder, source))
     many = len(source.files) > 1
     for name, files in missing.items():
@@ -301,10 +305,10 @@ def _rules_step(table: Table, shown: str) -> Step:
         examples: dict[int, Any] = {}
         if broken:
             parts = ", ".join(examples_of(checks[i][0], checks[i][2]) for i in broken)
-            examples = dict(zip(broken, engine.sql(f"SELECT {parts} FROM {quote(table.name)}").row(0)))
+            examples = dict(zip(broken, engine.sql(f"SELECT {parts} FROM {quote(table.name)}").row(0), strict=True))
         problems: list[Problem] = []
         if row[0] == 0:
-            severity = "warning" if table.optional else "error"
+            severity: Literal["error", "warning"] = "warning" if table.optional else "error"
             problems.append(Problem(shown, "table has no rows", rows=0, severity=severity))
         for i in broken:
             column, text, _ = checks[i]

@@ -40,9 +40,10 @@ def code_version() -> str:
 
 def exports_fingerprint(folder: Path, files: Iterable[Path]) -> str:
     """A fingerprint of the exports as they are on disk now (stat only, no reading)."""
-    import duckdb
+    from importlib.metadata import version
 
-    digest = hashlib.sha256(f"{code_version()}\0{duckdb.__version__}\0{folder.resolve()}\n".encode())
+    # The engine's version too: a new DuckDB may read the same files otherwise.
+    digest = hashlib.sha256(f"{code_version()}\0{version('duckdb')}\0{folder.resolve()}\n".encode())
     for path in sorted(files):
         stat = path.stat()
         # ctime and inode too: a copy that puts the old mtime back (rsync -a, cp -p, touch -r)

@@ -1,7 +1,7 @@
 """The data contract of `spec/data-contract.md`, written down once.
 
-Both the checks (`queries.contract.check`) and the typed SQL views (`queries.engines.duckdb_engine`) are generated
-from the tables below, so a column, a type or a rule is changed in exactly one place.
+Both the checks (`queries.contract.check`) and the engines' typed views (`queries.engines`) are
+generated from the tables below, so a column, a type or a rule is changed in exactly one place.
 
 A rule is a SQL predicate that is TRUE for a *breaking* row, over the typed view of its
 table. Predicates are constants of this module, never built from user input.
@@ -12,33 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import pyarrow as pa
+
 Kind = Literal["string", "int", "float", "date", "timestamp"]
-
-# DuckDB type names each contract kind accepts (the "Types" section of the contract).
-_INTS = {
-    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-    "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT",
-}
-_TIMESTAMPS = {
-    "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS",
-    "TIMESTAMP WITH TIME ZONE",
-}
-ACCEPTED_TYPES: dict[Kind, set[str]] = {
-    "string": {"VARCHAR"},
-    "int": _INTS,
-    "float": {"FLOAT", "DOUBLE"} | _INTS,
-    "date": {"DATE"} | _TIMESTAMPS,
-    "timestamp": _TIMESTAMPS,
-}
-# The type each kind has in the typed views.
-VIEW_TYPES: dict[Kind, str] = {
-    "string": "VARCHAR",
-    "int": "BIGINT",
-    "float": "DOUBLE",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-}
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -244,10 +220,44 @@ TABLES: dict[str, Table] = {
 }
 
 
-def accepts(column: Column, duckdb_type: str) -> bool:
-    """Whether a Parquet column DuckDB reads as `duckdb_type` fits the contract's column.
+def type_name(arrow_type: pa.DataType) -> str:
+    """A Parquet column's type as the messages name it (Arrow's names: string, int64, double, ...)."""
+    if pa.types.is_dictionary(arrow_type):
+        return type_name(arrow_type.value_type)
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) or pa.types.is_string_view(arrow_type):
+        return "string"
+    if pa.types.is_binary(arrow_type) or pa.types.is_large_binary(arrow_type) or pa.types.is_binary_view(arrow_type):
+        return "binary"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_decimal(arrow_type):
+        return f"decimal({arrow_type.precision},{arrow_type.scale})"
+    return str(arrow_type)  # int64, uint8, double, float, ...
 
-    A column written with no values at all has type NULL: that fits any nullable column.
+
+def accepts(column: Column, arrow_type: pa.DataType) -> bool:
+    """Whether a Parquet column of `arrow_type` (its footer's schema) fits the contract's column.
+
+    The "Types" section of the contract: `int` is any integer width, `float` also takes any int
+    (widened), `date` also takes a TIMESTAMP (its date part). A column written with no values at
+    all has Arrow's type null: that fits any nullable column.
     """
-    found = duckdb_type.upper()
-    return found in ACCEPTED_TYPES[column.kind] or (column.nullable and found == "NULL")
+    t = arrow_type.value_type if pa.types.is_dictionary(arrow_type) else arrow_type
+    if pa.types.is_null(t):
+        return column.nullable
+    match column.kind:
+        case "string":
+            return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
+        case "int":
+            return bool(pa.types.is_integer(t))
+        case "float":
+            return bool(pa.types.is_float32(t) or pa.types.is_float64(t) or pa.types.is_integer(t))
+        case "date":
+            return bool(pa.types.is_date(t) or pa.types.is_timestamp(t))
+        case "timestamp":
+            return bool(pa.types.is_timestamp(t))
+    return False

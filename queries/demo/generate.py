@@ -577,7 +577,7 @@ def _simulate_workforce(
     remote_from_hire = (remote_start == hire) & (hire >= window.start)
     no_site = remote_from_hire & (rng.random(n) < _NATIONAL_REMOTE_SHARE)
     home_region = _home_regions(rng, site, remote_from_hire, site_places, regions)
-    fte_values, fte_shares, fte_workdays = (np.array(column) for column in zip(*_FTE_MIX))
+    fte_values, fte_shares, fte_workdays = (np.array(column) for column in zip(*_FTE_MIX, strict=True))
     fte_kind = rng.choice(len(_FTE_MIX), size=n, p=fte_shares)
     fte, workdays_per_week = fte_values[fte_kind], fte_workdays[fte_kind]
     return _Workforce(

@@ -1,16 +1,17 @@
-"""Running SQL over a data folder and collecting polars frames, without a UI.
+"""DuckDB, the embedded default engine: SQL over a data folder into polars frames, without a UI.
 
-The engine opens DuckDB (in memory), defines one view per contract table over its Parquet
-files, and runs the named queries kept as `queries/engines/sql/NAME.sql` with bound parameters.
+It implements `queries.engines.protocol.Engine`. The engine opens DuckDB (in memory), defines
+one view per contract table over its Parquet files, and runs the named queries kept as
+`queries/engines/sql/NAME.sql` with bound parameters.
 
 Views come in two layers. `raw_NAME` is the Parquet files as they are, made with DuckDB's
 relation API so that no file path is ever pasted into SQL text. `NAME` selects exactly the
 contract's columns from it, cast to one type per kind (all ints BIGINT, TIMESTAMP dates to
 DATE ...), which is what every query is written against.
 
-Threads: DuckDB connections are not thread-safe, so every thread gets its own cursor
-(`cursor()`); a worker that wants to be cancellable takes a fresh one (`new_cursor()`) and
-the UI calls `interrupt()` on it.
+Threads: DuckDB connections are not thread-safe, so every thread gets its own cursor (its
+`thread_job()`); work that wants to be cancellable takes a `job()` of its own, and another
+thread calls `cancel()` on it, which interrupts the cursor.
 """
 
 from __future__ import annotations
@@ -20,31 +21,42 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
 
-from queries.contract.schema import TABLES, VIEW_TYPES, Table
+from queries.contract.schema import TABLES, Table
 from queries.contract.sources import TableSource
+from queries.engines.protocol import (
+    Capabilities,
+    EngineError,
+    Params,
+    QueryCancelled,
+    QueryError,
+    first_line,
+    quote,
+)
 
+if TYPE_CHECKING:
+    from queries.config import EngineSettings
 
-class QueryError(Exception):
-    """A query failed; the message is meant for the user."""
+__all__ = ["DuckDBAdapter", "Engine", "QueryCancelled", "QueryError", "sql_text"]
 
-
-class QueryCancelled(Exception):
-    """A query was interrupted on purpose."""
+# One type per contract kind in the typed views.
+VIEW_TYPES: dict[str, str] = {
+    "string": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
 
 
 @cache
 def sql_text(name: str) -> str:
     """The text of the named query `queries/engines/sql/NAME.sql`."""
     return resources.files("queries.engines").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def typed_view_sql(table: Table) -> str:
@@ -54,8 +66,62 @@ def typed_view_sql(table: Table) -> str:
     return f"CREATE OR REPLACE VIEW {quote(table.name)} AS SELECT\n  {columns}\nFROM {quote('raw_' + table.name)}"
 
 
+class DuckDBAdapter:
+    """`[engine] name = "duckdb"`: in-process DuckDB with `[engine.duckdb]` threads and memory limit."""
+
+    name = "duckdb"
+
+    def connect(self, folder: Path, settings: EngineSettings) -> Engine:
+        options = settings.duckdb
+        try:
+            return Engine(folder, threads=options.threads, memory_limit=options.memory_limit)
+        except duckdb.Error as err:
+            raise EngineError(f"DuckDB: {first_line(err)}") from None
+
+
+class DuckDBJob:
+    """One cursor: queries run on it one at a time; `cancel` interrupts it from another thread."""
+
+    def __init__(self, engine: Engine, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._engine = engine
+        self._cursor = cursor
+
+    def has(self, table: str) -> bool:
+        return self._engine.has(table)
+
+    def query(self, name: str, params: Params = None) -> pl.DataFrame:
+        return self.sql(sql_text(name), params)
+
+    def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
+        try:
+            frame: pl.DataFrame = self._cursor.sql(text, params=params).pl()
+            return frame
+        except duckdb.InterruptException:
+            raise QueryCancelled("query cancelled") from None
+        except duckdb.Error as err:
+            raise QueryError(first_line(err)) from None
+        except RuntimeError as err:
+            # Ctrl+C while DuckDB runs arrives as RuntimeError("Query interrupted").
+            if "interrupted" in str(err).lower():
+                raise QueryCancelled("query cancelled") from None
+            raise
+
+    def cancel(self) -> None:
+        self._cursor.interrupt()
+
+    def progress(self) -> float | None:
+        try:
+            value = self._cursor.query_progress()
+        except duckdb.Error:
+            return None
+        return value / 100 if value is not None and value >= 0 else None
+
+
 class Engine:
-    """DuckDB over one data folder."""
+    """DuckDB over one data folder (a `queries.engines.protocol.Engine`)."""
+
+    name = "duckdb"
+    capabilities = Capabilities(progress=True, interrupt=True, local_files_only=True)
 
     def __init__(self, folder: Path, *, threads: int | None = None, memory_limit: str | None = None):
         self.folder = folder
@@ -76,96 +142,51 @@ class Engine:
 
     # -- views -----------------------------------------------------------------------------
 
-    def read_file(self, path: Path) -> duckdb.DuckDBPyRelation:
-        """One Parquet file as DuckDB sees it (reads only its metadata)."""
-        return self._con.read_parquet(str(path))
-
     def add_table(self, source: TableSource) -> None:
         """Define `raw_NAME` and the typed view `NAME` for one table of the folder."""
-        rel = self._con.read_parquet(
-            [str(f) for f in source.files],
-            hive_partitioning=source.is_folder,
-            union_by_name=source.is_folder,
-        )
-        rel.create_view(f"raw_{source.name}", replace=True)
-        self._con.execute(typed_view_sql(TABLES[source.name]))
+        try:
+            rel = self._con.read_parquet(
+                [str(f) for f in source.files],
+                hive_partitioning=source.is_folder,
+                union_by_name=source.is_folder,
+            )
+            rel.create_view(f"raw_{source.name}", replace=True)
+            self._con.execute(typed_view_sql(TABLES[source.name]))
+        except duckdb.Error as err:
+            raise EngineError(first_line(err)) from None
         self.tables[source.name] = source
 
     def has(self, table: str) -> bool:
         return table in self.tables
 
-    # -- cursors ---------------------------------------------------------------------------
+    # -- jobs ------------------------------------------------------------------------------
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor, created on first use."""
-        cur = getattr(self._local, "cursor", None)
-        if cur is None:
-            cur = self._local.cursor = self.new_cursor()
-        return cur
+    def thread_job(self) -> DuckDBJob:
+        """This thread's job, created on first use."""
+        job: DuckDBJob | None = getattr(self._local, "job", None)
+        if job is None:
+            job = self._local.job = self.job()
+        return job
 
-    def new_cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor of its own, for a query that may be interrupted."""
+    def job(self) -> DuckDBJob:
+        """A cursor of its own, for queries that may be interrupted."""
         cur = self._con.cursor()
         # Settings are per connection: dates cut from TIMESTAMP WITH TIME ZONE must not
         # depend on the planner's time zone.
         cur.execute("SET TimeZone = 'UTC'")
-        return cur
-
-    @staticmethod
-    def interrupt(cursor: duckdb.DuckDBPyConnection) -> None:
-        cursor.interrupt()
-
-    @staticmethod
-    def progress(cursor: duckdb.DuckDBPyConnection) -> float | None:
-        """Share done (0..1) of the query running on `cursor`, None when unknown."""
-        try:
-            value = cursor.query_progress()
-        except duckdb.Error:
-            return None
-        return value / 100 if value is not None and value >= 0 else None
+        return DuckDBJob(self, cur)
 
     # -- running ---------------------------------------------------------------------------
 
-    def query(
-        self,
-        name: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        cursor: duckdb.DuckDBPyConnection | None = None,
-    ) -> pl.DataFrame:
-        """Run the named query with bound parameters and return its rows."""
-        return self.sql(sql_text(name), params, cursor=cursor)
+    def query(self, name: str, params: Params = None) -> pl.DataFrame:
+        """Run the named query with bound parameters on this thread's job and return its rows."""
+        return self.thread_job().query(name, params)
 
-    def sql(
-        self,
-        text: str,
-        params: Mapping[str, Any] | list[Any] | None = None,
-        *,
-        cursor: duckdb.DuckDBPyConnection | None = None,
-    ) -> pl.DataFrame:
-        cur = cursor or self.cursor()
-        try:
-            return cur.sql(text, params=params).pl()
-        except duckdb.InterruptException:
-            raise QueryCancelled("query cancelled") from None
-        except duckdb.Error as err:
-            raise QueryError(first_line(err)) from None
-        except RuntimeError as err:
-            # Ctrl+C while DuckDB runs arrives as RuntimeError("Query interrupted").
-            if "interrupted" in str(err).lower():
-                raise QueryCancelled("query cancelled") from None
-            raise
+    def sql(self, text: str, params: Mapping[str, Any] | list[Any] | None = None) -> pl.DataFrame:
+        return self.thread_job().sql(text, params)
 
     def close(self) -> None:
         self._con.close()
-
-
-def row_counts(engine: Engine) -> dict[str, int]:
-    """Rows per table of the folder (from the Parquet footers; the forecast is counted)."""
-    rows = dict(engine.query("row_counts").iter_rows())
-    if engine.has("forecast"):
-        rows["forecast"] = engine.sql("SELECT count(*) AS n FROM forecast").item()
-    return rows
 
 
 def spill_folder(data_folder: Path) -> Path:
@@ -185,8 +206,3 @@ def spill_folder(data_folder: Path) -> Path:
         except OSError:
             pass
     return Path(tempfile.mkdtemp(prefix="wfplan-spill-"))
-
-
-def first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__

@@ -66,9 +66,10 @@ FIGURES = (
 
 def value(report: dict[str, Any], key: str) -> Any:
     """The figure `key` ("headcount_by_mode.onsite") of an outcome's report dict."""
+    found: Any = report
     for part in key.split("."):
-        report = report.get(part) if isinstance(report, dict) else None
-    return report
+        found = found.get(part) if isinstance(found, dict) else None
+    return found
 
 
 def figures(outcomes: list[dict[str, Any]]) -> tuple[Figure, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -107,7 +107,7 @@ def site_costs(workforce: Workforce, params: Parameters) -> pl.DataFrame:
     )
 
 
-def site_totals(costs: pl.DataFrame) -> dict[str, float]:
+def site_totals(costs: pl.DataFrame) -> dict[str, float | None]:
     seats = int(costs["seats"].sum())
     demand = float(costs["seat_demand"].sum())
     return {
@@ -242,8 +242,8 @@ def _remote_hires(leavers: pl.DataFrame, count: int, site_id: str, wage_delta: f
         {
             "agent_id": [f"~hire-{site_id}-{i + 1:05d}" for i in range(count)],
             "hire_date": [None] * count,
-            "hourly_wage": [float(leavers["hourly_wage"].mean()) + wage_delta] * count,
-            "fte": [float(leavers["fte"].mean())] * count,
+            "hourly_wage": [cast(float, leavers["hourly_wage"].mean()) + wage_delta] * count,
+            "fte": [cast(float, leavers["fte"].mean())] * count,
             "work_mode": ["remote"] * count,
             "site_id": [None] * count,
             "onsite_days_per_week": [None] * count,
@@ -303,7 +303,7 @@ class Outcome:
     annual_savings: float
     one_time_cost: float
     payback_months: float | None
-    headcount_by_mode: dict[str, int]
+    headcount_by_mode: dict[str, float]
     remote_share: float | None
     seat_demand: float
     seats_freed: float

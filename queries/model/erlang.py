@@ -199,7 +199,8 @@ class _Chain:
     @property
     def answered(self) -> np.ndarray:
         """P(finds k waiting and is answered): it outlasts its k + 1 stages w.p. a / (a + k + 1)."""
-        return self.p_waiting * self.a / self.stage
+        answered: np.ndarray = self.p_waiting * self.a / self.stage
+        return answered
 
     def service_level(self, t: float) -> float:
         """Share of all arrivals answered within t mean patiences."""
@@ -219,7 +220,8 @@ class _Chain:
             + np.concatenate(([0.0], np.cumsum(np.log((self.a + j) / j))))
             + np.arange(len(self.stage)) * math.log(-math.expm1(-t))
         )
-        return np.minimum(np.cumsum(np.exp(log_terms)), 1.0)
+        levels: np.ndarray = np.minimum(np.cumsum(np.exp(log_terms)), 1.0)
+        return levels
 
 
 def _states_kept(excess: float, scale: float, limit: float = math.inf) -> int:

@@ -83,7 +83,8 @@ def explain_outcome(baseline: Any, scenario: Any) -> list[str]:
         lines += [
             f"{title}: total annual cost = site costs + remote costs + labor",
             f"  site costs   {money(cost.sites):>14}  lease + opex of {ev.workforce.sites.height} open and closing sites",
-            f"  remote costs {money(cost.remote):>14}  {cost.remote_agents} remote x {money(remote_cost_per_agent(params, 'remote'))}"
+            f"  remote costs {money(cost.remote):>14}  {cost.remote_agents} remote"
+            f" x {money(remote_cost_per_agent(params, 'remote'))}"
             f" + {cost.hybrid_agents} hybrid x {money(remote_cost_per_agent(params, 'hybrid'))}",
             f"  labor        {money(cost.labor):>14}  wage x FTE x {plain(params.labor.paid_hours_per_fte)} h, summed",
             f"  total        {money(cost.total):>14}",

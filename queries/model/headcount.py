@@ -20,15 +20,10 @@ from typing import Any
 
 import polars as pl
 
-from queries.engines.duckdb_engine import Engine
 from queries.model.costs import MODES, Workforce, headcount_by_mode, remote_share
 
 PLAN_HORIZON_MONTHS = 120
 RATE_WINDOW_MONTHS = 12
-
-
-def load_monthly(engine: Engine, first: dt.date, last: dt.date, cursor: Any = None) -> pl.DataFrame:
-    return engine.query("headcount_monthly", {"first": first, "last": last}, cursor=cursor)
 
 
 # -- on the as-of date ------------------------------------------------------------------

@@ -21,11 +21,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import duckdb
 import numpy as np
 import polars as pl
 
-from queries.engines.duckdb_engine import Engine
 from queries.model.costs import MODES
 from queries.model.period import Period
 
@@ -57,18 +55,18 @@ ATTRITION = Ratio("leavers", "agent_days", 365.0)
 COMPARED_KPIS = ("fcr", "csat", "aht_seconds", "qa", "adherence", "fraud_per_100k_contacts")
 REPORT_COMPARISONS = (("remote", "onsite"), ("hybrid", "onsite"))
 
-_AGENT_SUMS_SCHEMA: dict[str, type[pl.DataType]] = {
+AGENT_SUMS_SCHEMA = pl.Schema({
     "agent_id": pl.Utf8, "work_mode": pl.Utf8, "site_id": pl.Utf8, "month": pl.Date,
     "tenure_band": pl.Utf8, "contacts": pl.Int64, "handle_seconds": pl.Float64,
     "fcr_eligible": pl.Int64, "fcr_resolved": pl.Int64, "csat_responses": pl.Int64,
     "csat_points": pl.Float64, "qa_evaluations": pl.Int64, "qa_points": pl.Float64,
     "scheduled_minutes": pl.Float64, "adherent_minutes": pl.Float64,
     "fraud_incidents": pl.Int64, "days": pl.Int64,
-}
-_ATTRITION_SCHEMA: dict[str, type[pl.DataType]] = {
+})
+ATTRITION_SCHEMA = pl.Schema({
     "work_mode": pl.Utf8, "site_id": pl.Utf8, "tenure_band": pl.Utf8, "month": pl.Date,
     "agent_days": pl.Int64, "leavers": pl.Int64,
-}
+})
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -81,16 +79,6 @@ class KpiInputs:
     period: Period
     agent_sums: pl.DataFrame
     attrition: pl.DataFrame
-
-
-def load_kpi_inputs(
-    engine: Engine, period: Period, cursor: duckdb.DuckDBPyConnection | None = None
-) -> KpiInputs:
-    params = {"start": period.start, "end": period.end}
-    # A result of no rows comes back with NULL-typed columns; the functions below need real types.
-    agent_sums = engine.query("kpi_agent_sums", params, cursor=cursor).cast(_AGENT_SUMS_SCHEMA)
-    attrition = engine.query("attrition_inputs", params, cursor=cursor).cast(_ATTRITION_SCHEMA)
-    return KpiInputs(period, agent_sums, attrition)
 
 
 # -- groups ---------------------------------------------------------------------------------
@@ -151,7 +139,7 @@ def suppression(groups: pl.DataFrame, by: Sequence[str], min_agents: int) -> pl.
     """
     hidden = (groups["agents"] < min_agents).to_list()
     lines = _lines(groups, by)
-    size = list(zip(groups["agents"], groups["contacts"], range(groups.height)))
+    size = list(zip(groups["agents"], groups["contacts"], range(groups.height), strict=True))
     changed = True
     while changed:
         changed = False

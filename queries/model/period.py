@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from queries.engines.duckdb_engine import Engine
-
 DEFAULT_PERIOD_DAYS = 90
 
 
@@ -38,11 +36,6 @@ class Period:
 class DataRange:
     first: dt.date
     last: dt.date
-
-
-def data_range(engine: Engine) -> DataRange | None:
-    row = engine.query("kpi_date_range").row(0)
-    return DataRange(row[0], row[1]) if row[1] is not None else None
 
 
 def resolve_period(

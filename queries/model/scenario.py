@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
@@ -36,11 +36,12 @@ def _optional_copy(model: type[BaseModel]) -> type[BaseModel]:
             fields[name] = (section, Field(default_factory=section))
         else:
             inner = Annotated[annotation, *field.metadata] if field.metadata else annotation
-            fields[name] = (inner | None, None)
+            fields[name] = (cast(Any, inner) | None, None)
     return create_model(f"{model.__name__}Changes", __base__=_Strict, **fields)
 
 
-ParameterChanges = _optional_copy(Parameters)
+# Built at import from Parameters, so its fields are known only at run time.
+ParameterChanges: Any = _optional_copy(Parameters)
 
 
 class Closure(_Strict):
@@ -87,7 +88,7 @@ class Meta(_Strict):
 class Scenario(_Strict):
     name: str = Field("Untitled", min_length=1, max_length=100)
     description: str = ""
-    parameters: ParameterChanges = Field(default_factory=ParameterChanges)  # type: ignore[valid-type]
+    parameters: ParameterChanges = Field(default_factory=ParameterChanges)
     closures: list[Closure] = Field(default_factory=list)
     remote_target: RemoteTarget | None = None
     site_changes: list[SiteChange] = Field(default_factory=list)

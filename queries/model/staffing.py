@@ -28,11 +28,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import duckdb
 import polars as pl
 
 from queries.config import Parameters, StaffingParams
-from queries.engines.duckdb_engine import Engine
 from queries.model.erlang import (
     Performance,
     erlang_a,
@@ -55,14 +53,6 @@ QUEUE_SCHEMA = {
     "asa_seconds": pl.Float64, "occupancy": pl.Float64,
 }
 WEEK_SCHEMA = {"queue": pl.String, "week": pl.Date, "required_fte": pl.Float64, "scheduled_fte": pl.Int64}
-
-
-def load_forecast(
-    engine: Engine, start: dt.date | None = None, end: dt.date | None = None,
-    *, cursor: duckdb.DuckDBPyConnection | None = None,
-) -> pl.DataFrame:
-    """The forecast rows on the days `start` to `end` inclusive (None: no bound)."""
-    return engine.query("forecast_intervals", {"start": start, "end": end}, cursor=cursor)
 
 
 def blended_aht_delta(aht_delta: Mapping[str, float], mode_shares: Mapping[str, float]) -> float:
@@ -108,7 +98,7 @@ def interval_staffing(
     )
     results = [
         interval_performance(traffic, handle, staffing)
-        for traffic, handle in zip(frame["traffic"], frame["handle_seconds"])
+        for traffic, handle in zip(frame["traffic"], frame["handle_seconds"], strict=True)
     ]
     return frame.drop("handle_seconds").with_columns(
         pl.Series("required_agents", [r.agents for r in results], dtype=pl.Int64),
@@ -178,7 +168,9 @@ def staffing_section(forecast: pl.DataFrame, params: Parameters, aht_delta: floa
 
 
 def _first_day(intervals: pl.DataFrame) -> dt.date:
-    return intervals["interval_start"].dt.date().min()
+    first = intervals["interval_start"].dt.date().min()
+    assert isinstance(first, dt.date)
+    return first
 
 
 def _week_index(first: dt.date) -> pl.Expr:

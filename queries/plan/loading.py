@@ -1,33 +1,66 @@
 """Loading what the planning screens need, once per data folder and as-of date.
 
-Three small queries: the open and closing sites with the agents employed on as-of (the
-`Workforce` every cost and scenario figure is computed from), the monthly headcount trend,
-and the hiring regions. After this, what-if edits never go back to the exports.
+This is where the core calls an engine (with the contract check): each function runs named
+queries on a `Queries` (an engine, or a job another thread can cancel) and hands back polars
+frames for the pure planning model (`queries.model`). Small queries: the open and closing
+sites with the agents employed on as-of (the `Workforce` every cost and scenario figure is
+computed from), the monthly headcount trend, the hiring regions, the forecast, and the KPI
+sums of a period. After this, what-if edits never go back to the exports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-import duckdb
 import polars as pl
 
-from queries.engines.duckdb_engine import Engine
+from queries.engines.protocol import Queries
 from queries.model.costs import Workforce
-from queries.model.headcount import load_monthly
+from queries.model.kpi import AGENT_SUMS_SCHEMA, ATTRITION_SCHEMA, KpiInputs
 from queries.model.period import DataRange, Period
-from queries.model.staffing import load_forecast
 
 
-def load_workforce(engine: Engine, as_of: dt.date, cursor: duckdb.DuckDBPyConnection | None = None) -> Workforce:
-    sites = engine.query("sites_active", cursor=cursor)
-    agents = engine.query("workforce_on_date", {"as_of": as_of}, cursor=cursor)
+def data_range(source: Queries) -> DataRange | None:
+    """The first and last date with KPI data; None when there is none."""
+    row = source.query("kpi_date_range").row(0)
+    return DataRange(row[0], row[1]) if row[1] is not None else None
+
+
+def load_workforce(source: Queries, as_of: dt.date) -> Workforce:
+    sites = source.query("sites_active")
+    agents = source.query("workforce_on_date", {"as_of": as_of})
     # A table of no rows comes back with NULL-typed columns; the model needs real types.
     agents = agents.cast({"hourly_wage": pl.Float64, "fte": pl.Float64, "onsite_days_per_week": pl.Float64,
                           "work_mode": pl.Utf8, "site_id": pl.Utf8})
     return Workforce(as_of=as_of, sites=sites, agents=agents)
+
+
+def load_monthly(source: Queries, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """`headcount_monthly.sql`: headcount by month, mode and site, hires and leavers."""
+    return source.query("headcount_monthly", {"first": first, "last": last})
+
+
+def load_forecast(source: Queries, start: dt.date | None = None, end: dt.date | None = None) -> pl.DataFrame:
+    """The forecast rows on the days `start` to `end` inclusive (None: no bound)."""
+    return source.query("forecast_intervals", {"start": start, "end": end})
+
+
+def load_kpi_inputs(source: Queries, period: Period) -> KpiInputs:
+    """The two aggregated frames every KPI figure of `period` is computed from."""
+    params = {"start": period.start, "end": period.end}
+    # A result of no rows comes back with NULL-typed columns; the model needs real types.
+    agent_sums = source.query("kpi_agent_sums", params).cast(AGENT_SUMS_SCHEMA)
+    attrition = source.query("attrition_inputs", params).cast(ATTRITION_SCHEMA)
+    return KpiInputs(period, agent_sums, attrition)
+
+
+def row_counts(source: Queries) -> dict[str, int]:
+    """Rows per table of the folder (from the Parquet footers; the forecast when there is one)."""
+    rows = {str(table): int(n) for table, n in source.query("row_counts").iter_rows()}
+    if source.has("forecast"):
+        rows["forecast"] = int(source.query("forecast_rows").item())
+    return rows
 
 
 @dataclass(frozen=True)
@@ -38,14 +71,12 @@ class PlanData:
     forecast: pl.DataFrame | None  # None when the folder has no forecast
 
 
-def load_plan_data(
-    engine: Engine, period: Period, available: DataRange | None, cursor: Any = None
-) -> PlanData:
+def load_plan_data(source: Queries, period: Period, available: DataRange | None) -> PlanData:
     """Everything the screens need; the trend covers the KPI data range (or the period)."""
     first, last = (available.first, available.last) if available else (period.start, period.as_of)
     return PlanData(
-        workforce=load_workforce(engine, period.as_of, cursor),
-        monthly=load_monthly(engine, first, last, cursor),
-        regions=engine.query("regions", cursor=cursor),
-        forecast=load_forecast(engine, cursor=cursor) if engine.has("forecast") else None,
+        workforce=load_workforce(source, period.as_of),
+        monthly=load_monthly(source, first, last),
+        regions=source.query("regions"),
+        forecast=load_forecast(source) if source.has("forecast") else None,
     )

@@ -25,7 +25,7 @@ from queries.atomic_file import write_atomically
 from queries.model.scenario import Meta, Scenario
 
 if TYPE_CHECKING:
-    from queries.engines.duckdb_engine import Engine
+    from queries.engines.protocol import Engine
     from queries.model.period import DataRange
 
 
@@ -89,7 +89,7 @@ class DataStamp:
 
 def data_stamp(engine: Engine, available: DataRange | None) -> DataStamp:
     """The stamp of the folder `engine` reads (a few small queries: run it off the UI thread)."""
-    from queries.engines.duckdb_engine import row_counts
+    from queries.plan.loading import row_counts
 
     files = [f for source in engine.tables.values() for f in source.files]
     first, last = (available.first, available.last) if available else (None, None)

@@ -10,15 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from queries.engines.duckdb_engine import Engine, row_counts
+from queries.engines.protocol import Engine
 from queries.model.compare import Compared, comparison_section
 from queries.model.costs import delta, site_totals
 from queries.model.headcount import headcount_section, monthly_trend
-from queries.model.kpi import kpi_section, load_kpi_inputs
+from queries.model.kpi import kpi_section
 from queries.model.period import Period
 from queries.model.reach import reach_section
 from queries.model.scenario import Scenario
-from queries.plan.loading import PlanData
+from queries.plan.loading import PlanData, load_kpi_inputs, row_counts
 from queries.plan.session import Evaluation, PlanSession
 
 

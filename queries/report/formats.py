@@ -58,10 +58,10 @@ def tables(report: dict[str, Any], formatted: bool = False) -> list[tuple[str, l
             header, rows = side_by_side(value, formatted)
             out.append((key, [_printable(h) for h in header], [[_cell(c) for c in row] for row in rows]))
         elif isinstance(value, dict):
-            rows: list[list[Any]] = []
-            walk(key, value, rows)
-            if rows:
-                out.append((key, ["key", "value"], rows))
+            table_rows: list[list[Any]] = []
+            walk(key, value, table_rows)
+            if table_rows:
+                out.append((key, ["key", "value"], table_rows))
         else:
             walk(key, value, scalars)
     if scalars:

@@ -131,7 +131,7 @@ def markdown_text(table: ExportTable) -> str:
         rows = [["" if c is None else str(c) for c in row] for row in table.text.iter_rows()]
     else:
         headings = table.frame.columns
-        rows = [[table.cell(h, v) for h, v in zip(headings, row)] for row in table.frame.iter_rows()]
+        rows = [[table.cell(h, v) for h, v in zip(headings, row, strict=True)] for row in table.frame.iter_rows()]
     numeric = [h in table.frame.schema and table.frame.schema[h].is_numeric() for h in headings]
 
     def line(cells: list[str]) -> str:

@@ -10,7 +10,7 @@ period, session) and never reaches into other screens. A screen with a table imp
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,11 +20,11 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from tui.dialogs import ErrorDialog
+from tui.state import PlanState
 from tui.widgets.info_bar import InfoBar
 
 if TYPE_CHECKING:
     from queries.report.table_export import ExportTable
-    from tui.app import WfplanApp
     from tui.export import ExportFailed, TableExported
 
 PaletteCommand = tuple[str, str, str]  # (name "category: action", help, action name)
@@ -46,8 +46,9 @@ class PlanScreen(Screen[None]):
     ]
 
     @property
-    def wf(self) -> WfplanApp:
-        return self.app  # type: ignore[return-value]
+    def wf(self) -> PlanState:
+        """The app, through what a screen may read and ask of it (tui/state.py)."""
+        return cast("PlanState", self.app)
 
     def compose(self) -> ComposeResult:
         yield InfoBar(self.SCREEN_TITLE)

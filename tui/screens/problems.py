@@ -37,4 +37,4 @@ class ProblemsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def action_reload(self) -> None:
-        self.app.action_reload()  # type: ignore[attr-defined]  # pops this screen, keeps the scenario
+        self.app.action_reload()  # pops this screen, keeps the scenario

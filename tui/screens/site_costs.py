@@ -219,7 +219,8 @@ class SiteCostsScreen(PlanScreen):
             cell_style = style
             if row.get("closes") is not None:
                 cell_style = "dim strike" if column.numeric else "dim"
-            elif baseline is not None and column.key in ("lease_annual", "opex_annual", "annual_cost") and value != baseline[column.key]:
+            elif (baseline is not None and column.key in ("lease_annual", "opex_annual", "annual_cost")
+                  and value != baseline[column.key]):
                 cell_style = "bold italic"  # changed by the scenario
             cells.append(Text(text, style=cell_style, justify="right" if column.numeric else "left", no_wrap=True))
         return cells

@@ -46,7 +46,7 @@ def draw(rows: list[Row], fmt: Callable[[float | None], str], width: int) -> Tex
 class BarChart(Widget):
     DEFAULT_CSS = "BarChart { height: auto; }"
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._rows: list[Row] = []
         self._fmt: Callable[[float | None], str] = str

@@ -66,7 +66,7 @@ def _month_labels(months: list[MonthMix], column: int) -> str:
 class MixChart(Widget):
     DEFAULT_CSS = "MixChart { height: 1fr; min-height: 6; }"
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._months: list[MonthMix] = []
         self._target: float | None = None

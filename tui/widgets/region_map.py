@@ -62,7 +62,7 @@ def draw_map(points: list[MapPoint], width: int, height: int, styles: dict[str, 
 class RegionMap(Widget):
     DEFAULT_CSS = "RegionMap { height: 1fr; min-height: 6; }"
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._points: list[MapPoint] = []
 

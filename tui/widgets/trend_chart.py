@@ -39,13 +39,13 @@ def draw_trend(months: list[dt.date], series: dict[str, list[float | None]], wid
         label = fmt(high) if row == 0 else fmt(low) if row == rows - 1 else ""
         text.append(f"{label:>{AXIS - 1}} ", style="dim")
         for column in range(step * len(months)):
-            mode = grid.get((row, column))
-            if mode is None:
+            drawn = grid.get((row, column))
+            if drawn is None:
                 text.append(" ")
-            elif mode == "*":
+            elif drawn == "*":
                 text.append("*", style="bold")
             else:
-                text.append(MARKS[mode], style=styles.get(mode, ""))
+                text.append(MARKS[drawn], style=styles.get(drawn, ""))
         text.append("\n")
     labels = ""
     for i, month in enumerate(months):
@@ -59,7 +59,7 @@ def draw_trend(months: list[dt.date], series: dict[str, list[float | None]], wid
 class TrendChart(Widget):
     DEFAULT_CSS = "TrendChart { height: 1fr; min-height: 5; }"
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._months: list[dt.date] = []
         self._series: dict[str, list[float | None]] = {}

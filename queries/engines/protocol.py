@@ -1,0 +1,154 @@
+"""What the core needs from a query engine, and how one is chosen.
+
+Modelled on harlequin's adapters: an adapter names a backend and connects it with its own
+options; the engine it returns defines the contract's views over a data folder and runs the
+named queries of `queries/engines/sql/` with bound parameters, into polars frames. Work that
+another thread may cancel runs as a `Job` (its own connection or cursor); every backend
+failure reaches the core as one error type, `EngineError`, with a message for the user.
+Flags in `Capabilities` say what a backend cannot do. A backend's module (and its driver:
+duckdb, pyspark) is imported only when the engine is named.
+
+Only the loading code (`queries.plan.loading`) and the contract check call an engine; the
+planning model (`queries.model`) never imports one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from queries.errors import WfplanError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from queries.config import EngineSettings
+    from queries.contract.sources import TableSource
+
+Params = Mapping[str, Any] | None
+
+
+class EngineError(WfplanError):
+    """A query or a read failed in the engine; the message is meant for the user."""
+
+
+class QueryCancelled(WfplanError):
+    """A query was interrupted on purpose (a newer request, quit, ctrl+c)."""
+
+
+# The engine's error under the name the core has always used for it.
+QueryError = EngineError
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can and cannot do; the callers ask instead of guessing."""
+
+    progress: bool
+    """Reports the share done of a running query."""
+    interrupt: bool
+    """A running query can be stopped from another thread (else cancel waits for it)."""
+    local_files_only: bool
+    """Reads only folders on this machine (no s3a://, abfss://, hdfs:// URIs)."""
+
+
+@runtime_checkable
+class Queries(Protocol):
+    """Runs the named queries: what the loading code needs, from an engine or a job."""
+
+    def query(self, name: str, params: Params = None) -> pl.DataFrame:
+        """Run `queries/engines/sql/NAME.sql` with bound parameters; raise EngineError or QueryCancelled."""
+        ...
+
+    def has(self, table: str) -> bool:
+        """Whether the data folder has `table` (the forecast is optional)."""
+        ...
+
+
+class Job(Queries, Protocol):
+    """A unit of work that another thread can cancel: the queries of one load or one KPI request."""
+
+    def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
+        """Run SQL in the engine's own dialect (the contract check builds its rules' SQL)."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop the query running now, from any thread; it raises QueryCancelled."""
+        ...
+
+    def progress(self) -> float | None:
+        """Share done (0..1) of the running query, None when unknown."""
+        ...
+
+
+class Engine(Queries, Protocol):
+    """One backend over one data folder."""
+
+    name: str
+    capabilities: Capabilities
+    folder: Path
+    tables: dict[str, TableSource]
+
+    def add_table(self, source: TableSource) -> None:
+        """Define the raw and typed views of one table of the folder (EngineError when unreadable)."""
+        ...
+
+    def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
+        """SQL in the engine's own dialect, on the calling thread's job."""
+        ...
+
+    def job(self) -> Job:
+        """A job of its own, for work that may be cancelled."""
+        ...
+
+    def thread_job(self) -> Job:
+        """The calling thread's job (made on first use): `query` and `sql` run on it."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+class EngineAdapter(Protocol):
+    """A backend by name: connects an engine to a data folder with the backend's options."""
+
+    name: str
+
+    def connect(self, folder: Path, settings: EngineSettings) -> Engine:
+        ...
+
+
+def quote(identifier: str) -> str:
+    """A SQL identifier in double quotes (both DuckDB's and, transpiled, Spark's)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def first_line(err: BaseException) -> str:
+    """The first line of a backend's error: what a user reads, without the driver's dump."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _duckdb() -> EngineAdapter:
+    from queries.engines.duckdb_engine import DuckDBAdapter
+
+    return DuckDBAdapter()
+
+
+# Backends by the name `[engine] name` and `--engine` use; each is imported when chosen.
+ADAPTERS: dict[str, Callable[[], EngineAdapter]] = {"duckdb": _duckdb}
+
+
+def connect(folder: Path, settings: EngineSettings | None = None) -> Engine:
+    """The engine `settings` names, over `folder` (DuckDB with its defaults when None)."""
+    if settings is None:
+        from queries.config import EngineSettings
+
+        settings = EngineSettings()
+    try:
+        adapter = ADAPTERS[settings.name]
+    except KeyError:
+        raise EngineError(f"engine {settings.name!r} is not known; known: {', '.join(ADAPTERS)}") from None
+    return adapter().connect(folder, settings)
