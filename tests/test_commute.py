@@ -188,3 +188,71 @@ def test_report_commute_in_markdown_and_csv(folder: Path, capsys: pytest.Capture
     assert float(dict(rows[2:])["commute.km"]) == pytest.approx(TOTAL)
     sites = list(csv.reader(io.StringIO(blocks["# commute.sites"])))
     assert sites[1][0] == "site_id" and sites[3][:4] == ["KEN", "3", "0", "0"]
+
+
+# -- the screens --------------------------------------------------------------------------
+# KEN's commute: 47,460.9 km, 47,460.9 / 50 = 949 h, x 0.43 = $20,408, x 0.25 kg = 11.9 t.
+# All sites: 52,932.9 km x 0.43 = $22,761; with KEN closed only A4: 5,472 x 0.43 = $2,353.
+
+SIZES = [(80, 24), (160, 48)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_site_costs_shows_what_closing_a_site_saves_its_agents(folder: Path, size: tuple[int, int]) -> None:
+    from textual.widgets import DataTable
+
+    from queries.config import load_settings
+    from tests.screen import loaded, screen_words
+    from tui.app import WfplanApp
+    from tui.dialogs import TextDialog
+    from tui.screens.site_costs import COLUMNS
+
+    app = WfplanApp(settings=load_settings(), folder=folder)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        table = app.screen.query_one("#sites", DataTable)
+        assert [c.plain for c in table.get_row("KEN")][-1] == "$20,408"
+        assert [c.plain for c in table.get_row("__total__")][-1] == "$22,761"
+        assert "Commute saved/yr $0" in screen_words(app)
+
+        await pilot.press("down", "c", "enter")  # close KEN on its lease end
+        await pilot.pause()
+        words = screen_words(app)
+        assert "Commute saved/yr $20,408" in words
+        assert "47,461 km · 949 h · 11.9 t CO2" in words
+        # KEN stays listed with what its agents commute today; the total is what is left.
+        assert [c.plain for c in table.get_row("KEN")][-1] == "$20,408"
+        assert [c.plain for c in table.get_row("__total__")][-1] == "$2,353"
+
+        table.move_cursor(row=1, column=len(COLUMNS) - 1)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        words = screen_words(app)
+        assert "KEN: 3 agents commute 47,461 km a year: 949 hours," in words
+        assert "$20,408 and 11.9 t CO2." in words
+        assert "Counted apart: 0 without a home region, 0 whose home region lies" in words
+
+
+async def test_scenarios_screen_compares_the_commute(folder: Path) -> None:
+    from queries.config import load_settings
+    from tests.screen import loaded, screen_words
+    from tests.test_scenarios_screen import table_rows
+    from tui.app import WfplanApp
+
+    app = WfplanApp(settings=load_settings(), folder=folder)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter", "6")
+        await loaded(pilot)
+        rows = table_rows(app)
+        assert rows["commute_km"][:2] == ["52,933", "5,472"]
+        assert rows["commute_hours"][:2] == ["1,059", "109"]
+        assert rows["commute_cost"][:2] == ["$22,761", "$2,353"]
+        assert rows["commute_co2_tonnes"][:2] == ["13.2", "1.4"]
+        assert rows["commute_cost"][3] == "-$20,408"  # A − baseline
+        assert rows["commute_saved"][:2] == ["$0", "$20,408"]
+        assert "Commute saved/yr $0 $20,408" in screen_words(app)
+        table = app.screen.export_table()
+        saved = table.frame.filter(table.frame["Figure"] == "Commute saved/yr").row(0)
+        assert saved[:2] == ("Commute saved/yr", 0.0) and saved[2] == pytest.approx(KEN * 0.43)
