@@ -119,7 +119,7 @@ async def test_ctrl_e_writes_the_site_table_as_csv(small_folder: Path, exports: 
     rows = read_csv(path)
     assert rows[0] == SITE_HEADINGS
     assert len(rows) == 5
-    for got, want, commute in zip(rows[1:], SITE_ROWS, COMMUTE):
+    for got, want, commute in zip(rows[1:], SITE_ROWS, COMMUTE, strict=True):
         assert got[:3] == [as_csv(v) for v in want[:3]]
         assert [float(v) for v in got[3:10]] == pytest.approx(want[3:10])
         assert got[10:13] == [as_csv(v) for v in want[10:]]
@@ -170,7 +170,7 @@ async def test_parquet_keeps_the_types(small_folder: Path, exports: Path, size: 
     assert frame.columns == SITE_HEADINGS
     assert frame.schema["Seats"] == pl.Int64 and frame.schema["Lease end"] == pl.Date
     assert frame.schema["Annual cost"] == pl.Float64
-    for got, want, commute in zip(frame.rows(), SITE_ROWS, COMMUTE):
+    for got, want, commute in zip(frame.rows(), SITE_ROWS, COMMUTE, strict=True):
         assert got[:3] == tuple(want[:3]) and got[10:13] == tuple(want[10:]) and got[13] == pytest.approx(commute)
         assert got[3:10] == pytest.approx(want[3:10])
 
