@@ -6,7 +6,7 @@ or `WFPLAN_CONFIG`, else `config.toml` in the user config folder), then the defa
 which are the defaults of `spec/model.md`.
 
 The planning parameters (`remote`, `labor`, `plan`, `privacy`, `hiring`, `scenario`,
-`staffing`) form their own model, `Parameters`, because a scenario file overrides the same
+`staffing`, `commute`) form their own model, `Parameters`, because a scenario file overrides the same
 tables and keys. Every bad value becomes a `ConfigError` whose message names the source,
 the key and the rule, so the CLI can print it and exit 2 without a traceback.
 """
@@ -103,6 +103,25 @@ class StaffingParams(_Section):
     """Average customer patience; set to use Erlang A instead of Erlang C."""
 
 
+class CommuteParams(_Section):
+    """The agents' commute that remote work saves (spec/model.md, "Commute")."""
+
+    road_factor: float = Field(1.3, ge=1, le=3, allow_inf_nan=False)
+    """Road km per great-circle km: roads are never shorter than the straight line."""
+    min_one_way_km: float = Field(19.0, ge=0, allow_inf_nan=False)
+    """Shortest one-way commute counted, km: a home region around the site still means a commute."""
+    max_km: float = Field(150.0, gt=0, allow_inf_nan=False)
+    """Home region centroids farther than this from the site (great-circle km) cannot commute daily."""
+    work_weeks: float = Field(48.0, ge=0, le=52, allow_inf_nan=False)
+    """Weeks a year an agent works (52 less vacation and holidays)."""
+    speed_kmh: float = Field(50.0, gt=0, allow_inf_nan=False)
+    """Average door-to-door commute speed, km per hour."""
+    cost_per_km: float = Field(0.43, ge=0, allow_inf_nan=False)
+    """What a km of driving costs the agent (fuel, wear, insurance), USD."""
+    co2_kg_per_km: float = Field(0.25, ge=0, allow_inf_nan=False)
+    """CO2 a km of driving emits, kg."""
+
+
 class Parameters(_Section):
     """The planning parameters of `spec/model.md`; a scenario overrides any of them."""
 
@@ -113,6 +132,7 @@ class Parameters(_Section):
     hiring: HiringParams = Field(default_factory=HiringParams)
     scenario: ScenarioDefaults = Field(default_factory=ScenarioDefaults)
     staffing: StaffingParams = Field(default_factory=StaffingParams)
+    commute: CommuteParams = Field(default_factory=CommuteParams)
 
 
 class DuckDBSettings(_Section):

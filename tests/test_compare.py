@@ -15,6 +15,10 @@ B = a 50% remote share: ceil(0.5 x 7) - 1 = 3 onsite agents move, lowest utiliza
 A5 (BOI, 16.25%), then A1 and A2 (KEN, 24%). Remote +3 x 1,400 = 4,200 more a year
 (savings -4,200, payback n/a), one-time 3 x 1,500 = 4,500; 1 onsite, 2 hybrid, 4 remote;
 seats freed 1 (BOI) + 2 (KEN) = 3; reach unchanged, 42,800 / 17,800.
+
+Commute (tests/test_commute.py has the arithmetic): the baseline's A1 and A2 drive 9,120 km
+a year each to KEN, A4 5,472 km to BOI (23,712 km); in A and in B, A1 and A2 are remote and
+A4 alone commutes: 5,472 km, 109 h, 5,472 x 0.43 = $2,353, 1.368 t CO2.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ AS_OF = dt.date(2026, 3, 31)
 CLOSE_KEN = Scenario(name="Close KEN", closures=[Closure(site_id="KEN", close_date=dt.date(2026, 12, 31))])
 HALF_REMOTE = Scenario(name="Half remote", remote_target=RemoteTarget(share=0.5))
 OUTCOME_KEYS = ["total_annual_cost", "annual_savings", "one_time_cost", "payback_months", "headcount_by_mode",
-                "remote_share", "seats_freed", "reach_multiplier", "scheduled_fte"]
+                "remote_share", "seats_freed", "reach_multiplier", "scheduled_fte",
+                "commute_km", "commute_hours", "commute_cost", "commute_co2_tonnes"]
 
 
 @pytest.fixture
@@ -92,6 +97,10 @@ def test_comparison_by_hand(session: PlanSession) -> None:
     assert rb["seats_freed"] == pytest.approx(3.0)
     assert rb["reach_multiplier"] == pytest.approx(42_800 / 17_800)
     assert b["delta"]["payback_months"] is None and b["delta"]["reach_multiplier"] == pytest.approx(0)
+    # Closing KEN saves its agents their commute: A1 and A2 work from home.
+    assert section["baseline"]["commute_km"] == pytest.approx(23_712)
+    assert a["delta"]["commute_km"] == pytest.approx(-18_240) and b["delta"]["commute_km"] == pytest.approx(-18_240)
+    assert a["delta"]["commute_cost"] == pytest.approx(-18_240 * 0.43)
 
 
 def test_side_by_side_reads_like_the_screen(session: PlanSession) -> None:
@@ -108,6 +117,10 @@ def test_side_by_side_reads_like_the_screen(session: PlanSession) -> None:
         ["Remote share", "14.3%", "57.1%", "57.1%"],
         ["Seats freed", "0.0", "2.4", "3.0"],
         ["Reach multiplier", "2.40x", "2.82x", "2.40x"],
+        ["Commute km/yr", "23,712", "5,472", "5,472"],
+        ["Commute hours/yr", "474", "109", "109"],
+        ["Commute cost/yr", "$10,196", "$2,353", "$2,353"],
+        ["Commute CO2 t/yr", "5.9", "1.4", "1.4"],
     ]  # no scheduled FTE: the small folder has no forecast
     header, rows = side_by_side(compared(session), formatted=False)
     assert header[0] == "key" and rows[0][0] == "total_annual_cost" and rows[4][0] == "headcount_by_mode.onsite"
@@ -144,7 +157,7 @@ def test_one_scenario_keeps_the_report_as_it_was(small_folder: Path, files: tupl
     code, out, err = report(capsys, "--data", str(small_folder), "--scenario", str(files[0]))
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert list(data) == ["as_of", "period", "data", "site_costs", "headcount", "kpi", "reach", "scenario"]
+    assert list(data) == ["as_of", "period", "data", "site_costs", "headcount", "kpi", "reach", "commute", "scenario"]
     assert list(data["scenario"]) == ["name", "baseline", "result", "delta", "notes"]
     # Before the command: `wfplan --scenario FILE report` still works, the same way.
     assert main(["--scenario", str(files[0]), "report", "--data", str(small_folder)]) == 0
@@ -187,6 +200,10 @@ def test_markdown_is_one_side_by_side_table(small_folder: Path, files: tuple[Pat
         "| Remote share | 14.3% | 57.1% | 57.1% |",
         "| Seats freed | 0.0 | 2.4 | 3.0 |",
         "| Reach multiplier | 2.40x | 2.82x | 2.40x |",
+        "| Commute km/yr | 23,712 | 5,472 | 5,472 |",
+        "| Commute hours/yr | 474 | 109 | 109 |",
+        "| Commute cost/yr | $10,196 | $2,353 | $2,353 |",
+        "| Commute CO2 t/yr | 5.9 | 1.4 | 1.4 |",
     ]
 
 

@@ -534,3 +534,24 @@ def test_interrupt_during_force_keeps_the_old_folder(tmp_path):
 def test_module_needs_no_terminal_ui_library():
     code = "import sys, queries.demo.generate; sys.exit(bool({'textual', 'rich'} & set(sys.modules)))"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_commuters_live_near_their_site_a_few_far_or_unknown(default):
+    """The commute (spec/model.md, "Commute") shows every branch on the demo: most onsite and
+    hybrid agents live within 50 km of their site, about 2% have a stale region beyond the
+    150 km of commute.max_km, about 1.5% have none; nobody lies in between."""
+    km = ("2 * 6371.0088 * asin(sqrt(sin(radians(r.lat - t.lat) / 2) ^ 2"
+          " + cos(radians(t.lat)) * cos(radians(r.lat)) * sin(radians(r.lon - t.lon) / 2) ^ 2))")
+    near, far, between, unknown, total = one(default, f"""
+        WITH d AS (
+            SELECT w.home_region, {km} AS km
+            FROM ({on_day(DEFAULT_END)}) w JOIN sites t ON t.site_id = w.site_id
+            LEFT JOIN regions r ON r.region_id = w.home_region
+            WHERE w.work_mode IN ('onsite', 'hybrid'))
+        SELECT count(*) FILTER (WHERE km <= 50), count(*) FILTER (WHERE km > 150),
+               count(*) FILTER (WHERE km > 50 AND km <= 150), count(*) FILTER (WHERE home_region IS NULL),
+               count(*)
+        FROM d""")
+    assert between == 0 and near + far + unknown == total
+    assert 0.01 <= far / total <= 0.035
+    assert 0.005 <= unknown / total <= 0.03

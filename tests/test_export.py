@@ -42,8 +42,11 @@ from tui.screens.base import PlanScreen
 
 SIZES = [(80, 24), (160, 48)]
 SITE_HEADINGS = ["Site", "Status", "Seats", "Demand", "Util", "Lease", "Opex", "Annual cost", "$/seat",
-                 "$/seat used", "Lease end", "Onsite", "Hybrid"]
-# Sorted by site (the screen's default), totals row last.
+                 "$/seat used", "Lease end", "Onsite", "Hybrid", "Commute/yr"]
+# Sorted by site (the screen's default), totals row last. Commute/yr: the agents' commuting cost
+# (tests/test_compare.py): A4 drives 5,472 km to BOI, A1 and A2 9,120 km each to KEN, x 0.43 USD;
+# TUL's A7 has no home region.
+COMMUTE = [5_472 * 0.43, 18_240 * 0.43, 0.0, 23_712 * 0.43]
 SITE_ROWS = [
     ["BOI Boise", "open", 8, 1.3, 1.3 / 8, 60_000.0, 30_000.0, 90_000.0, 11_250.0, 90_000 / 1.3, None, 1, 1],
     ["KEN Kennewick", "open", 10, 2.4, 0.24, 100_000.0, 50_000.0, 150_000.0, 15_000.0, 62_500.0,
@@ -116,10 +119,11 @@ async def test_ctrl_e_writes_the_site_table_as_csv(small_folder: Path, exports: 
     rows = read_csv(path)
     assert rows[0] == SITE_HEADINGS
     assert len(rows) == 5
-    for got, want in zip(rows[1:], SITE_ROWS, strict=True):
+    for got, want, commute in zip(rows[1:], SITE_ROWS, COMMUTE, strict=True):
         assert got[:3] == [as_csv(v) for v in want[:3]]
         assert [float(v) for v in got[3:10]] == pytest.approx(want[3:10])
-        assert got[10:] == [as_csv(v) for v in want[10:]]
+        assert got[10:13] == [as_csv(v) for v in want[10:]]
+        assert float(got[13]) == pytest.approx(commute)
 
 
 async def test_what_is_exported_follows_the_sort_and_filter(small_folder: Path, exports: Path) -> None:
@@ -166,8 +170,8 @@ async def test_parquet_keeps_the_types(small_folder: Path, exports: Path, size: 
     assert frame.columns == SITE_HEADINGS
     assert frame.schema["Seats"] == pl.Int64 and frame.schema["Lease end"] == pl.Date
     assert frame.schema["Annual cost"] == pl.Float64
-    for got, want in zip(frame.rows(), SITE_ROWS, strict=True):
-        assert got[:3] == tuple(want[:3]) and got[10:] == tuple(want[10:])
+    for got, want, commute in zip(frame.rows(), SITE_ROWS, COMMUTE, strict=True):
+        assert got[:3] == tuple(want[:3]) and got[10:13] == tuple(want[10:]) and got[13] == pytest.approx(commute)
         assert got[3:10] == pytest.approx(want[3:10])
 
 
@@ -178,13 +182,14 @@ async def test_markdown_shows_the_cells_as_on_screen(small_folder: Path, exports
         await export_with_dialog(pilot, fmt="markdown")
     assert (exports / "site-costs-2026-03-31.md").read_text() == (
         "| Site | Status | Seats | Demand | Util | Lease | Opex | Annual cost | $/seat | $/seat used | Lease end "
-        "| Onsite | Hybrid |\n"
-        "|:---|:---|---:|---:|---:|---:|---:|---:|---:|---:|:---|---:|---:|\n"
-        "| BOI Boise | open | 8 | 1.3 | 16% | $60,000 | $30,000 | $90,000 | $11,250 | $69,231 | — | 1 | 1 |\n"
+        "| Onsite | Hybrid | Commute/yr |\n"
+        "|:---|:---|---:|---:|---:|---:|---:|---:|---:|---:|:---|---:|---:|---:|\n"
+        "| BOI Boise | open | 8 | 1.3 | 16% | $60,000 | $30,000 | $90,000 | $11,250 | $69,231 | — | 1 | 1 | $2,353 |\n"
         "| KEN Kennewick | open | 10 | 2.4 | 24% | $100,000 | $50,000 | $150,000 | $15,000 | $62,500 | 2026-12-31 "
-        "| 2 | 1 |\n"
-        "| TUL Tulsa | closing | 4 | 1.0 | 25% | $20,000 | $10,000 | $30,000 | $7,500 | $30,000 | 2028-06-30 | 1 | 0 |\n"
-        "| Total |  | 22 | 4.7 | 21% | $180,000 | $90,000 | $270,000 | $12,273 | $57,447 | — | 4 | 2 |\n"
+        "| 2 | 1 | $7,843 |\n"
+        "| TUL Tulsa | closing | 4 | 1.0 | 25% | $20,000 | $10,000 | $30,000 | $7,500 | $30,000 | 2028-06-30 | 1 | 0 "
+        "| $0 |\n"
+        "| Total |  | 22 | 4.7 | 21% | $180,000 | $90,000 | $270,000 | $12,273 | $57,447 | — | 4 | 2 | $10,196 |\n"
     )
 
 

@@ -67,6 +67,10 @@ class TestSiteCosts:
         """X: total cost, savings, one-time cost and payback with their parts."""
         assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["X"])
 
+    def test_explain_commute(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """x on KEN's Commute/yr: the commute rule with its parameters and KEN's sums."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["down", *["right"] * 13, "x"])
+
 
 class TestHeadcount:
     @pytest.mark.parametrize("size", SIZES)

@@ -36,7 +36,7 @@ DEFAULT_DAYS = 730
 DEFAULT_SEED = 7
 DEFAULT_END = datetime.date(2026, 9, 30)
 # Bump whenever the generated data changes, so that cached demo folders are rebuilt.
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 
 MIN_AGENTS, MAX_AGENTS = 20, 1_000_000
 MIN_DAYS, MAX_DAYS = 60, 3650
@@ -172,6 +172,10 @@ _PRE_WINDOW_CONVERSION_DAYS = 4 * 365  # conversions before the window fall in t
 _NATIONAL_REMOTE_SHARE = 0.35  # remote-from-hire agents who report to no site
 _HYBRID_DAYS_CHOICES, _HYBRID_DAYS_WEIGHTS = (2.0, 3.0, math.nan), (0.50, 0.45, 0.05)
 _NO_HOME_REGION_SHARE = 0.015
+# Agents hired onsite whose home region on file lies beyond the model's commute.max_km
+# (150 km) from their site: an address never updated, or a weekly commuter.
+_STALE_HOME_REGION_SHARE = 0.02
+_STALE_HOME_KM = 150.0
 _HYBRID_DEFAULT_DAYS = 2.0  # the model's plan.hybrid_onsite_days, for NULL days
 
 # --- KPIs -------------------------------------------------------------------------------
@@ -706,7 +710,8 @@ def _home_regions(
     site_places: list[dict], regions: _Regions,
 ) -> np.ndarray:
     """Agents hired onsite live within commuting distance of their site; agents hired remote
-    anywhere, in proportion to population. A few are unknown (-1)."""
+    anywhere, in proportion to population. A few are unknown (-1), and a few hired onsite
+    have a stale region on file, too far from their site for a daily commute."""
     n = len(site)
     home = np.empty(n, dtype=np.int64)
     everywhere = regions.population / regions.population.sum()
@@ -716,7 +721,17 @@ def _home_regions(
         who = (site == s) & ~remote_from_hire
         weights = regions.population[near] / regions.population[near].sum()
         home[who] = near[rng.choice(len(near), size=who.sum(), p=weights)]
-    home[rng.random(n) < _NO_HOME_REGION_SHARE] = -1
+    # One draw decides both, so the random stream (and every later table) stays as it was.
+    u = rng.random(n)
+    stale = ~remote_from_hire & (u >= _NO_HOME_REGION_SHARE) & (u < _NO_HOME_REGION_SHARE + _STALE_HOME_REGION_SHARE)
+    for s, place in enumerate(site_places):
+        far = np.flatnonzero(_km_from(place, regions.lat, regions.lon) > _STALE_HOME_KM)
+        who = stale & (site == s)
+        if not far.size:  # every region is near this site: no stale one to give
+            continue
+        pick = (u[who] - _NO_HOME_REGION_SHARE) / _STALE_HOME_REGION_SHARE * len(far)
+        home[who] = far[np.minimum(pick.astype(np.int64), len(far) - 1)]
+    home[u < _NO_HOME_REGION_SHARE] = -1
     return home
 
 

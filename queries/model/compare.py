@@ -61,7 +61,13 @@ FIGURES = (
     _figure("Seats freed", "seats_freed", lambda v: number(v, 1)),
     _figure("Reach multiplier", "reach_multiplier", multiplier),
     _figure("Scheduled FTE", "scheduled_fte", count),
+    # The agents' side: their commute a year; a scenario's delta below 0 is what it saves them.
+    _figure("Commute km/yr", "commute_km", lambda v: number(v, 0)),
+    _figure("Commute hours/yr", "commute_hours", lambda v: number(v, 0)),
+    _figure("Commute cost/yr", "commute_cost", money),
+    _figure("Commute CO2 t/yr", "commute_co2_tonnes", lambda v: number(v, 1)),
 )
+COMMUTE_KEYS = ("commute_km", "commute_hours", "commute_cost", "commute_co2_tonnes")
 
 
 def value(report: dict[str, Any], key: str) -> Any:
@@ -73,9 +79,11 @@ def value(report: dict[str, Any], key: str) -> Any:
 
 
 def figures(outcomes: list[dict[str, Any]]) -> tuple[Figure, ...]:
-    """The figures to show for these outcomes: scheduled FTE only when staffing is present."""
+    """The figures to show for these outcomes: scheduled FTE only when staffing is present,
+    the commute only when the regions locate it."""
     staffed = any(o.get("scheduled_fte") is not None for o in outcomes)
-    return tuple(f for f in FIGURES if f.key != "scheduled_fte" or staffed)
+    commuting = any(o.get(key) is not None for o in outcomes for key in COMMUTE_KEYS)
+    return tuple(f for f in FIGURES if (f.key != "scheduled_fte" or staffed) and (f.key not in COMMUTE_KEYS or commuting))
 
 
 @dataclass(frozen=True)

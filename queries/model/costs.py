@@ -15,6 +15,7 @@ from typing import Any, cast
 import polars as pl
 
 from queries.config import Parameters
+from queries.model.commute import CommuteTotals
 from queries.model.scenario import Scenario
 
 MODES = ("onsite", "hybrid", "remote")
@@ -238,18 +239,17 @@ def _remote_hires(leavers: pl.DataFrame, count: int, site_id: str, wage_delta: f
     """`count` remote hires at the leavers' average wage (plus the remote delta) and FTE."""
     if count == 0:
         return leavers.clear()
-    return pl.DataFrame(
-        {
-            "agent_id": [f"~hire-{site_id}-{i + 1:05d}" for i in range(count)],
-            "hire_date": [None] * count,
-            "hourly_wage": [cast(float, leavers["hourly_wage"].mean()) + wage_delta] * count,
-            "fte": [cast(float, leavers["fte"].mean())] * count,
-            "work_mode": ["remote"] * count,
-            "site_id": [None] * count,
-            "onsite_days_per_week": [None] * count,
-        },
-        schema=leavers.schema,
-    )
+    columns = {
+        "agent_id": [f"~hire-{site_id}-{i + 1:05d}" for i in range(count)],
+        "hire_date": [None] * count,
+        "hourly_wage": [cast(float, leavers["hourly_wage"].mean()) + wage_delta] * count,
+        "fte": [cast(float, leavers["fte"].mean())] * count,
+        "work_mode": ["remote"] * count,
+        "site_id": [None] * count,
+        "onsite_days_per_week": [None] * count,
+        "home_region": [None] * count,  # not known before hiring; a remote hire commutes nowhere
+    }
+    return pl.DataFrame({name: columns.get(name, [None] * count) for name in leavers.schema}, schema=leavers.schema)
 
 
 def _move_to_remote_share(workforce: Workforce, changes: Changes, target: Any, params: Parameters) -> tuple[Workforce, Changes]:
@@ -311,6 +311,7 @@ class Outcome:
     scheduled_fte: int | None = None  # staffing need from the forecast; None without one
     staffing_labor: float = 0.0  # labor cost of FTE scheduled beyond the baseline's need
     changes: Changes = field(default_factory=Changes)
+    commute: CommuteTotals | None = None  # the agents' commute a year; None without regions
 
     def as_report(self) -> dict[str, Any]:
         return {
@@ -323,6 +324,18 @@ class Outcome:
             "seats_freed": self.seats_freed,
             "reach_multiplier": self.reach_multiplier,
             "scheduled_fte": self.scheduled_fte,
+            **self.commute_report(),
+        }
+
+    def commute_report(self) -> dict[str, float | None]:
+        """The `commute_*` keys: the agents' commute a year (baseline minus scenario is what
+        the scenario saves them)."""
+        c = self.commute
+        return {
+            "commute_km": None if c is None else c.km,
+            "commute_hours": None if c is None else c.hours,
+            "commute_cost": None if c is None else c.cost,
+            "commute_co2_tonnes": None if c is None else c.co2_tonnes,
         }
 
 
@@ -333,6 +346,7 @@ def payback_months(one_time: float, savings: float) -> float | None:
 def outcome(
     workforce: Workforce, params: Parameters, changes: Changes | None = None, baseline: Outcome | None = None,
     reach_multiplier: float | None = None, scheduled_fte: int | None = None,
+    commute: CommuteTotals | None = None,
 ) -> Outcome:
     """Results for `workforce`; against `baseline` when it is a scenario's.
 
@@ -359,6 +373,7 @@ def outcome(
         scheduled_fte=scheduled_fte,
         staffing_labor=staffing_labor,
         changes=changes,
+        commute=commute,
     )
 
 

@@ -9,17 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from queries.config import Parameters
-from queries.format import money, number, plain, share
+from queries.format import count, money, number, plain, share
+from queries.model.commute import CommuteTotals
 from queries.model.costs import cost_breakdown, remote_cost_per_agent
 
 SITE_FIGURES = (
     "seats", "seat_demand", "utilization", "lease_annual", "opex_annual", "annual_cost",
-    "cost_per_seat", "cost_per_seat_used", "lease_end", "agents_onsite", "agents_hybrid",
+    "cost_per_seat", "cost_per_seat_used", "lease_end", "agents_onsite", "agents_hybrid", "commute_cost",
 )
 
 
 def explain_site_figure(site: dict[str, Any], figure: str, params: Parameters) -> list[str]:
     """Lines explaining `figure` of one row of `model.site_costs`."""
+    if figure == "commute_cost":
+        return explain_site_commute(site, params)
     s = site
     days = plain(params.plan.hybrid_onsite_days)
     lines: dict[str, list[str]] = {
@@ -60,6 +63,36 @@ def explain_site_figure(site: dict[str, Any], figure: str, params: Parameters) -
         "agents_hybrid": [f"Hybrid agents = {s['agents_hybrid']}: employed agents whose assignment on as-of is hybrid here."],
     }
     return lines.get(figure, [f"{figure}: no explanation."])
+
+
+def explain_site_commute(site: dict[str, Any], params: Parameters) -> list[str]:
+    """The agents' commute to one site: the rule, the parameters and the site's sums.
+
+    `site` holds the site's `commute_*` figures (queries.model.commute), None without regions.
+    """
+    c, s = params.commute, site
+    if s.get("commute_km") is None:
+        return ["Commute: no regions table to locate the agents' home regions."]
+    return [
+        "The commute of the site's onsite and hybrid agents, a year:",
+        f"  one way = max(great-circle km from home region to site x {plain(c.road_factor)},",
+        f"                {plain(c.min_one_way_km)} km)   (commute.road_factor, commute.min_one_way_km)",
+        f"  days    = 5 x {plain(c.work_weeks)} weeks onsite; hybrid: onsite days a week x {plain(c.work_weeks)}",
+        f"            (no onsite days given: {plain(params.plan.hybrid_onsite_days)}, plan.hybrid_onsite_days)",
+        "  km      = 2 x one way x days",
+        f"  hours   = km / {plain(c.speed_kmh)} km/h;  cost = km x {plain(c.cost_per_km)} USD;"
+        f"  CO2 = km x {plain(c.co2_kg_per_km)} kg",
+        "",
+        f"{s['site_id']}: {s['commute_agents']} agents commute {number(s['commute_km'], 0)} km a year:"
+        f" {number(s['commute_hours'], 0)} hours,",
+        f"  {money(s['commute_cost'])} and {number(s['commute_co2_tonnes'], 1)} t CO2.",
+        f"Counted apart: {s['commute_agents_without_home']} without a home region, {s['commute_agents_too_far']}"
+        " whose home region lies",
+        f"  more than {plain(c.max_km)} km away (commute.max_km: no daily commute).",
+        "",
+        "Closing the site saves its agents all of it: retained agents and",
+        "remote hires work from home, leavers leave.",
+    ]
 
 
 def explain_remote_costs(params: Parameters) -> list[str]:
@@ -103,5 +136,26 @@ def explain_outcome(baseline: Any, scenario: Any) -> list[str]:
         f"  = {number(out.payback_months, 1)}",
         "",
         *explain_remote_costs(scenario.params),
+    ]
+    return lines + explain_commute_saved(baseline.outcome.commute, out.commute)
+
+
+def explain_commute_saved(baseline: CommuteTotals | None, scenario: CommuteTotals | None) -> list[str]:
+    """The agents' side: baseline commute minus the scenario's, figure by figure."""
+    if baseline is None or scenario is None:
+        return []
+    rows = [("km", baseline.km, scenario.km, 0), ("hours", baseline.hours, scenario.hours, 0),
+            ("CO2 t", baseline.co2_tonnes, scenario.co2_tonnes, 1)]
+    lines = [
+        "",
+        "Commute saved a year (the agents' side) = baseline - scenario",
+        f"  cost   {money(baseline.cost):>14} - {money(scenario.cost):>14} = {money(baseline.cost - scenario.cost)}",
+    ]
+    lines += [f"  {label:<6} {number(b, d):>14} - {number(s, d):>14} = {number(b - s, d)}" for label, b, s, d in rows]
+    lines += [
+        f"  agents commuting: {count(baseline.agents)} in the baseline, {count(scenario.agents)} in the scenario",
+        f"  counted apart: without a home region {count(baseline.agents_without_home)} and"
+        f" {count(scenario.agents_without_home)},",
+        f"  home region too far to commute daily {count(baseline.agents_too_far)} and {count(scenario.agents_too_far)}",
     ]
     return lines

@@ -32,7 +32,7 @@ def load_workforce(source: Queries, as_of: dt.date) -> Workforce:
     agents = source.query("workforce_on_date", {"as_of": as_of})
     # A table of no rows comes back with NULL-typed columns; the model needs real types.
     agents = agents.cast({"hourly_wage": pl.Float64, "fte": pl.Float64, "onsite_days_per_week": pl.Float64,
-                          "work_mode": pl.Utf8, "site_id": pl.Utf8})
+                          "work_mode": pl.Utf8, "site_id": pl.Utf8, "home_region": pl.Utf8})
     return Workforce(as_of=as_of, sites=sites, agents=agents)
 
 

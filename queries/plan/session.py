@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from queries.config import Parameters
+from queries.model.commute import Commute, commute
 from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
 from queries.model.reach import pools, reach_multiplier, region_reach
 from queries.model.scenario import Scenario, ScenarioError, validate_against
@@ -39,6 +40,7 @@ class Evaluation:
     outcome: Outcome
     reach: pl.DataFrame | None = None  # one row per region (queries.model.reach.region_reach)
     staffing: Staffing | None = None  # None without a forecast
+    commute: Commute | None = None  # the agents' commute, in total and per site; None without regions
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,13 @@ class PlanSession:
     def baseline_evaluation(self) -> Evaluation:
         reach = self._reach(self.baseline, self.base_params)
         staffing = self.staffing_for(Scenario(), self.baseline, self.base_params)
+        trips = self._commute(self.baseline, self.base_params)
         return Evaluation(
             Scenario(), self.base_params, self.baseline, Changes(), site_costs(self.baseline, self.base_params),
             outcome(self.baseline, self.base_params, reach_multiplier=_multiplier(reach),
-                    scheduled_fte=staffing.scheduled_fte if staffing else None),
-            reach, staffing,
+                    scheduled_fte=staffing.scheduled_fte if staffing else None,
+                    commute=trips.totals if trips else None),
+            reach, staffing, trips,
         )
 
     def evaluate(self) -> Evaluation:
@@ -99,11 +103,12 @@ class PlanSession:
         workforce, changes = apply_scenario(self.baseline, scenario, params)
         reach = self._reach(workforce, params)
         staffing = self.staffing_for(scenario, workforce, params)
+        trips = self._commute(workforce, params)
         return Evaluation(
             scenario, params, workforce, changes, site_costs(workforce, params),
             outcome(workforce, params, changes, self.baseline_evaluation.outcome, _multiplier(reach),
-                    staffing.scheduled_fte if staffing else None),
-            reach, staffing,
+                    staffing.scheduled_fte if staffing else None, commute=trips.totals if trips else None),
+            reach, staffing, trips,
         )
 
     def staffing_for(self, scenario: Scenario, workforce: Workforce, params: Parameters) -> Staffing | None:
@@ -128,6 +133,10 @@ class PlanSession:
     def _reach(self, workforce: Workforce, params: Parameters) -> pl.DataFrame | None:
         """Hiring reach from the sites still open in `workforce` (a closure shrinks it)."""
         return None if self.regions is None else region_reach(self.regions, workforce.sites, params.hiring)
+
+    def _commute(self, workforce: Workforce, params: Parameters) -> Commute | None:
+        """The agents' commute in `workforce`: home regions are located in the regions table."""
+        return None if self.regions is None else commute(workforce, self.regions, params)
 
     # -- edits ----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from queries.engines.protocol import Engine
+from queries.model.commute import commute_section
 from queries.model.compare import Compared, comparison_section
 from queries.model.costs import delta, site_totals
 from queries.model.headcount import headcount_section, monthly_trend
@@ -38,6 +39,8 @@ def build_report(
     report["kpi"] = kpi_section(load_kpi_inputs(engine, period), session.base_params.privacy.min_group_agents)
     if baseline.reach is not None:
         report["reach"] = reach_section(baseline.reach)
+    if baseline.commute is not None:
+        report["commute"] = commute_section(baseline.commute)
     if not session.scenario.is_empty or session.scenario_path is not None:
         report["scenario"] = scenario_section(session)
     if compare:

@@ -259,6 +259,11 @@ class ScenariosScreen(PlanScreen):
             if wide:
                 cells += [_right(figure.fmt_delta(value(deltas[c.letter], figure.key))) for c in shown]
             table.add_row(*cells, key=figure.key)
+        saved = _commute_saved(base_report, reports)
+        if saved is not None:  # the agents' side of "Annual savings", beside the commute figures
+            cells = [Text(COMMUTE_SAVED), _right(money(0.0))]
+            cells += [_right("—" if report_of.get(c.letter) is None else money(saved.pop(0))) for c in self._columns]
+            table.add_row(*cells, *([Text("")] * len(shown) if wide else []), key="commute_saved")
         if self.size.height >= TALL and shown:
             self._add_detail_rows(table, session, wide)
         table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
@@ -330,6 +335,10 @@ class ScenariosScreen(PlanScreen):
             changes = [value(d, figure.key) for d in deltas]
             records.append([figure.label, *values, *changes])
             text.append([figure.label, *(figure.fmt(v) for v in values), *(figure.fmt_delta(v) for v in changes)])
+        saved = _commute_saved(outcomes[0], outcomes[1:])
+        if saved is not None:
+            records.append([COMMUTE_SAVED, 0.0, *saved, *([None] * len(shown))])
+            text.append([COMMUTE_SAVED, money(0.0), *(money(v) for v in saved), *([""] * len(shown))])
         schema = {h: pl.Utf8 if h == "Figure" else pl.Float64 for h in headings}
         return ExportTable("scenarios", pl.DataFrame(records, schema=schema, orient="row"),
                            text=pl.DataFrame(text, schema=dict.fromkeys(headings, pl.Utf8), orient="row"))
@@ -374,6 +383,15 @@ class ScenariosScreen(PlanScreen):
 
 
 AUTOSAVE = "autosave.toml"
+COMMUTE_SAVED = "Commute saved/yr"
+
+
+def _commute_saved(baseline: dict[str, Any], outcomes: list[dict[str, Any]]) -> list[float] | None:
+    """What each scenario saves its agents in commuting cost a year (baseline minus scenario);
+    None when the commute is not known (no regions)."""
+    if baseline.get("commute_cost") is None or any(o.get("commute_cost") is None for o in outcomes):
+        return None
+    return [baseline["commute_cost"] - o["commute_cost"] for o in outcomes]
 
 
 def saved_files(folder: Path) -> list[Path]:

@@ -21,6 +21,8 @@ from textual.widgets import DataTable
 
 from queries.config import RemoteParams
 from queries.format import clip, count, date, money, number, share
+from queries.model.commute import FIGURES as COMMUTE_FIGURES
+from queries.model.commute import Commute
 from queries.model.costs import site_totals
 from queries.model.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.model.scenario import Closure, SiteChange
@@ -59,6 +61,8 @@ COLUMNS = (
     SiteColumn("lease_end", "Lease end", date, numeric=False),
     SiteColumn("agents_onsite", "Onsite", count),
     SiteColumn("agents_hybrid", "Hybrid", count),
+    # What the site's agents spend commuting a year: what closing it saves them.
+    SiteColumn("commute_cost", "Commute/yr", money),
 )
 CHART_METRICS = (("annual_cost", "Annual cost per site"), ("cost_per_seat_used", "Cost per seat used"))
 
@@ -120,6 +124,7 @@ class SiteCostsScreen(PlanScreen):
                 closes=pl.col("site_id").replace_strict(closures, default=None, return_dtype=pl.Date)
             ),
         ])
+        rows = _with_commute(rows, session.evaluate().commute, session.baseline_evaluation.commute, list(closures))
         names = session.baseline.sites.select("site_id", "name")
         # A name from the data can be any length; the fixed first column must leave room.
         rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
@@ -150,9 +155,9 @@ class SiteCostsScreen(PlanScreen):
 
     def _split_height(self, sites: int) -> None:
         """The table takes what its rows need (header, sites, total, scrollbar); the chart and
-        panel get the rest, and at least the 10 lines the panel needs."""
+        panel get the rest, and at least the lines the panel needs (10, 12 with the commute)."""
         available = self.size.height - 2  # info bar and footer
-        table = min(sites + 3, available - 10)
+        table = min(sites + 3, available - self.query_one(ScenarioPanel).lines_needed)
         self.query_one("#sites").styles.height = table
         self.query_one("#lower").styles.height = available - table
 
@@ -184,6 +189,7 @@ class SiteCostsScreen(PlanScreen):
             "cost_per_seat": totals["annual_cost"] / totals["seats"] if totals["seats"] else None,
             "cost_per_seat_used": totals["annual_cost"] / totals["seat_demand"] if totals["seat_demand"] else None,
             "agents_onsite": int(open_rows["agents_onsite"].sum()), "agents_hybrid": int(open_rows["agents_hybrid"].sum()),
+            "commute_cost": open_rows["commute_cost"].sum() if open_rows["commute_cost"].null_count() < len(open_rows) else None,
             **totals,
         }
 
@@ -393,3 +399,14 @@ class SiteCostsScreen(PlanScreen):
             return
         self.app.push_screen(TextDialog("Total annual cost, savings and payback",
                                         explain_outcome(session.baseline_evaluation, session.evaluate())))
+
+
+def _with_commute(rows: pl.DataFrame, scenario: Commute | None, baseline: Commute | None, closed: list[str]) -> pl.DataFrame:
+    """The rows with each site's commute figures (`commute_km`, `commute_cost`, ...): the
+    scenario's for a site it keeps, the baseline's for one it closes (what closing saves its
+    agents). Null without regions to locate home regions."""
+    columns = {name: f"commute_{name}" for name in COMMUTE_FIGURES}
+    if scenario is None or baseline is None:
+        return rows.with_columns(pl.lit(None, dtype=pl.Float64).alias(column) for column in columns.values())
+    per_site = pl.concat([scenario.sites, baseline.sites.filter(pl.col("site_id").is_in(closed))])
+    return rows.join(per_site.rename(columns), on="site_id", how="left")

@@ -1,8 +1,8 @@
 -- Agents employed on $as_of with the assignment they have that day. An employed agent
 -- with no assignment that day keeps NULL work_mode: labor cost counts them, headcount by
--- mode does not.
+-- mode does not. home_region locates the agent's commute (queries/model/commute.py).
 SELECT a.agent_id, a.hire_date, a.hourly_wage, a.fte,
-       s.work_mode, s.site_id, s.onsite_days_per_week
+       s.work_mode, s.site_id, s.onsite_days_per_week, a.home_region
 FROM agents AS a
 LEFT JOIN assignments AS s
   ON s.agent_id = a.agent_id
