@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from queries.config import Parameters
+from queries.model.cashflow import MonthlyPlan, monthly_plan
 from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
 from queries.model.reach import pools, reach_multiplier, region_reach
 from queries.model.scenario import Scenario, ScenarioError, validate_against
@@ -75,6 +76,7 @@ class PlanSession:
         self._undo: list[Scenario] = []
         self._redo: list[Scenario] = []
         self._evaluation: Evaluation | None = None
+        self._plan: tuple[Scenario, MonthlyPlan] | None = None
 
     @cached_property
     def baseline_evaluation(self) -> Evaluation:
@@ -105,6 +107,16 @@ class PlanSession:
                     staffing.scheduled_fte if staffing else None),
             reach, staffing,
         )
+
+    def plan(self, scenario: Scenario | None = None) -> MonthlyPlan:
+        """The scenario (default the active one) month by month over the horizon (queries.model.cashflow)."""
+        scenario = scenario or self.scenario
+        cached = self._plan
+        if cached is None or cached[0] is not scenario:
+            cached = self._plan = (scenario, monthly_plan(
+                self.baseline, scenario, self.base_params, self.baseline_evaluation.outcome.total_annual_cost,
+                lambda s: self.evaluate().outcome if s == self.scenario else self.evaluate_scenario(s).outcome))
+        return cached[1]
 
     def staffing_for(self, scenario: Scenario, workforce: Workforce, params: Parameters) -> Staffing | None:
         """Staffing for the scenario's AHT deltas, blended by its own work-mode mix."""

@@ -40,6 +40,7 @@ def build_report(
         report["reach"] = reach_section(baseline.reach)
     if not session.scenario.is_empty or session.scenario_path is not None:
         report["scenario"] = scenario_section(session)
+        report["plan"] = session.plan().as_report()
     if compare:
         report["scenario_comparison"] = scenario_comparison_section(session, compare)
     if baseline.staffing is not None:
