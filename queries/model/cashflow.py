@@ -212,5 +212,5 @@ def monthly_plan(
 
 def closure_one_time_cost(base: Workforce, scenario: Scenario, closure: Closure, params: Parameters) -> float:
     """Break fee, equipment and hiring of one closure (a closure touches its own site's agents only)."""
-    alone = Scenario(site_changes=scenario.site_changes, closures=[closure])
+    alone = Scenario().model_copy(update={"site_changes": scenario.site_changes, "closures": [closure]})
     return apply_scenario(base, alone, params)[1].one_time_cost
