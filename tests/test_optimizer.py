@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,10 @@ from queries.model.optimizer import (
     constraints_from,
     optimize_closures,
 )
-from queries.model.scenario import Scenario, SiteChange
+from queries.model.scenario import Scenario, SiteChange, load_scenario
 from queries.plan.loading import load_workforce
 from queries.plan.session import PlanSession
+from tui.cli import main
 
 AS_OF = dt.date(2026, 3, 31)
 
@@ -217,3 +219,54 @@ def test_the_solver_equals_brute_force(instance: tuple[ClosureProblem, Constrain
     # A closure worth <= 0 is only there when the target needs it.
     if constraints.target_share is None:
         assert all(c.npv > 0 for c in plan.closures)
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+
+def test_wfplan_optimize_writes_the_closures_as_a_scenario(small_folder: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """With one closure a quarter and a 12-month horizon (from the config file), the plan is
+    one site a quarter, the most valuable first: KEN in April 2026, BOI in July, TUL in October."""
+    config = tmp_path / "config.toml"
+    config.write_text("[plan]\nhorizon_months = 12\n")
+    out = tmp_path / "plan.toml"
+    code = main(["optimize", "--config", str(config), "--data", str(small_folder), "--as-of", "2026-03-31",
+                 "--max-closures-per-quarter", "1", "--write", str(out)])
+    text, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Constraints: at most 1 closure(s) a quarter" in text
+    assert [line.split()[:2] for line in text.splitlines() if line.split()[:1] in (["KEN"], ["BOI"], ["TUL"])] == [
+        ["KEN", "2026-04-30"], ["BOI", "2026-07-31"], ["TUL", "2026-10-31"]]
+    assert f"wrote {out} (3 closure(s))" in err
+    saved = load_scenario(out)
+    assert [(c.site_id, c.close_date) for c in saved.closures] == [
+        ("KEN", dt.date(2026, 4, 30)), ("BOI", dt.date(2026, 7, 31)), ("TUL", dt.date(2026, 10, 31))]
+    assert saved.name == "Closure plan" and saved.meta.as_of == AS_OF
+    # Not replaced without --force.
+    assert main(["optimize", "--data", str(small_folder), "--write", str(out)]) == 2
+    assert "--force replaces it" in capsys.readouterr().err
+
+
+def test_report_optimize_adds_closure_plan(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Keeping BOI and TUL, a 100% target cannot be met: KEN alone gives 4 of 7."""
+    code = main(["report", "--data", str(small_folder), "--as-of", "2026-03-31", "--optimize",
+                 "--target-share", "1", "--keep", "BOI", "--keep", "TUL"])
+    assert code == 0
+    section = json.loads(capsys.readouterr().out)["closure_plan"]
+    assert list(section) == ["feasible", "reason", "npv", "one_time_cost", "remote_share_at_target", "closures"]
+    assert section["feasible"] is False and section["closures"] == []
+    assert section["reason"] == ("remote share target 100% by 2029-03 cannot be met: closing every site not kept by "
+                                 "then reaches 57.1% remote, 42.9 percentage points short")
+
+
+def test_bad_constraints_are_usage_errors(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_code:
+        main(["optimize", "--data", str(small_folder), "--target-share", "1.5"])
+    assert exit_code.value.code == 2
+    assert "argument --target-share: must be between 0 and 1, got 1.5" in capsys.readouterr().err
+    assert main(["optimize", "--data", str(small_folder), "--as-of", "2026-03-31", "--keep", "XYZ"]) == 2
+    assert "optimize.keep_sites: unknown site 'XYZ'" in capsys.readouterr().err
+    assert main(["report", "--data", str(small_folder), "--as-of", "2026-03-31", "--optimize",
+                 "--target-month", "2020-01-31"]) == 2
+    assert "optimize.target_month: 2020-01-31 is outside the plan's horizon (2026-04-01 to 2029-03-31)" in capsys.readouterr().err

@@ -353,6 +353,38 @@ def _points(share: float | None, target: float) -> str:
     return f"{(target - (share or 0.0)) * 100:.1f} percentage points"
 
 
+def describe_constraints(constraints: Constraints, as_of: dt.date, horizon: int, keep: Sequence[str] = ()) -> str:
+    """The constraints in a planner's words, e.g. "remote share >= 50% by 2027-12; at most 1 closure a quarter"."""
+    parts = []
+    if constraints.target_share is not None:
+        by = month_end(as_of, constraints.target_month or horizon).strftime("%Y-%m")
+        parts.append(f"remote share >= {constraints.target_share:.0%} by {by}")
+    if constraints.max_closures_per_quarter is not None:
+        parts.append(f"at most {constraints.max_closures_per_quarter} closure(s) a quarter")
+    if constraints.one_time_budget_per_year is not None:
+        parts.append(f"one-time costs <= {money(constraints.one_time_budget_per_year)} a year")
+    if keep:
+        parts.append("keep " + ", ".join(keep))
+    return "; ".join(parts) or "none"
+
+
+def plan_lines(plan: ClosurePlan) -> list[str]:
+    """The closure plan as plain text lines: one per closure, then the plan's totals."""
+    if not plan.feasible:
+        return [f"No closure plan meets the constraints: {plan.reason}"]
+    if not plan.closures:
+        return ["Close nothing: no site is worth closing within the horizon under these constraints.",
+                f"Plan NPV {money(plan.npv)}"]
+    lines = [f"{'site':<10} {'close date':<10} {'one-time':>14} {'NPV':>14}"]
+    lines += [f"{c.site_id:<10} {c.close_date.isoformat():<10} {money(c.one_time_cost):>14} {money(c.npv):>14}"
+              for c in plan.closures]
+    at = plan.target_month.strftime("%Y-%m") if plan.target_month else "the target month"
+    share = "n/a" if plan.remote_share_at_target is None else f"{plan.remote_share_at_target:.1%}"
+    lines.append(f"{len(plan.closures)} closure(s); plan NPV {money(plan.npv)}; one-time {money(plan.one_time_cost)}; "
+                 f"remote share after {at}: {share}")
+    return lines
+
+
 def sites_frame(plan: ClosurePlan) -> pl.DataFrame:
     """The chosen closures as a table (site, close date, one-time cost, NPV)."""
     return pl.DataFrame(

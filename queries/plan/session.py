@@ -16,6 +16,7 @@ import polars as pl
 
 from queries.config import Parameters
 from queries.model.cashflow import MonthlyPlan, monthly_plan
+from queries.model.optimizer import ClosurePlan, closure_problem, constraints_from, optimize_closures
 from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
 from queries.model.reach import pools, reach_multiplier, region_reach
 from queries.model.scenario import Scenario, ScenarioError, validate_against
@@ -117,6 +118,16 @@ class PlanSession:
                 self.baseline, scenario, self.base_params, self.baseline_evaluation.outcome.total_annual_cost,
                 lambda s: self.evaluate().outcome if s == self.scenario else self.evaluate_scenario(s).outcome))
         return cached[1]
+
+    def closure_plan(self, scenario: Scenario | None = None) -> ClosurePlan:
+        """The closures of highest NPV under the scenario's `[optimize]` constraints (queries.model.optimizer);
+        raises OptimizeError for constraints that make no sense here (e.g. a target month outside the horizon)."""
+        scenario = scenario or self.scenario
+        params = scenario.effective_parameters(self.base_params)
+        problem = closure_problem(self.baseline, scenario, self.base_params,
+                                  self.baseline_evaluation.outcome.total_annual_cost)
+        return optimize_closures(problem, constraints_from(params.optimize, self.baseline.as_of,
+                                                           params.plan.horizon_months))
 
     def staffing_for(self, scenario: Scenario, workforce: Workforce, params: Parameters) -> Staffing | None:
         """Staffing for the scenario's AHT deltas, blended by its own work-mode mix."""
