@@ -123,11 +123,12 @@ class ClosurePlan:
 
 
 def closure_problem(base: Workforce, scenario: Scenario, base_params: Parameters,
-                    baseline_annual_cost: float) -> ClosureProblem:
+                    baseline_annual_cost: float, keep: Sequence[str] | None = None) -> ClosureProblem:
     """Per-site figures under the scenario's parameter and site changes; its own closures and
-    remote-target move are set aside, and the sites in `optimize.keep_sites` are not candidates."""
+    remote-target move are set aside, and the sites to keep (default `optimize.keep_sites`)
+    are not candidates."""
     params = scenario.effective_parameters(base_params)
-    kept = set(params.optimize.keep_sites)
+    kept = set(params.optimize.keep_sites if keep is None else keep)
     unknown = sorted(kept - set(base.sites["site_id"].to_list()))
     if unknown:
         known = ", ".join(sorted(base.sites["site_id"].to_list()))

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from queries.config import Parameters
+from queries.config import OptimizeParams, Parameters
 from queries.model.cashflow import MonthlyPlan, monthly_plan
 from queries.model.optimizer import ClosurePlan, closure_problem, constraints_from, optimize_closures
 from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
@@ -119,13 +119,16 @@ class PlanSession:
                 lambda s: self.evaluate().outcome if s == self.scenario else self.evaluate_scenario(s).outcome))
         return cached[1]
 
-    def closure_plan(self, scenario: Scenario | None = None) -> ClosurePlan:
-        """The closures of highest NPV under the scenario's `[optimize]` constraints (queries.model.optimizer);
-        raises OptimizeError for constraints that make no sense here (e.g. a target month outside the horizon)."""
+    def closure_plan(self, scenario: Scenario | None = None, constraints: OptimizeParams | None = None) -> ClosurePlan:
+        """The closures of highest NPV under the scenario's `[optimize]` constraints, or `constraints`
+        (queries.model.optimizer); raises OptimizeError for constraints that make no sense here
+        (an unknown site to keep, a target month outside the horizon)."""
         scenario = scenario or self.scenario
         params = scenario.effective_parameters(self.base_params)
+        if constraints is not None:
+            params = params.model_copy(update={"optimize": constraints})
         problem = closure_problem(self.baseline, scenario, self.base_params,
-                                  self.baseline_evaluation.outcome.total_annual_cost)
+                                  self.baseline_evaluation.outcome.total_annual_cost, params.optimize.keep_sites)
         return optimize_closures(problem, constraints_from(params.optimize, self.baseline.as_of,
                                                            params.plan.horizon_months))
 
