@@ -131,11 +131,11 @@ class PlanOverTimeScreen(PlanScreen):
     def _draw_charts(self, plan: MonthlyPlan) -> None:
         months = [m.month for m in plan.months]
         self.query_one("#plan-cost", PlanChart).plot(
-            "Monthly cost: B baseline, S scenario + one-time", months,
+            "Monthly cost: B base, S scenario", months,
             {"B": [m.baseline_cost for m in plan.months], "S": [m.scenario_cost + m.one_time_cost for m in plan.months]},
             short_money)
         self.query_one("#plan-cumulative", PlanChart).plot(
-            "Cumulative net savings (C), | break-even", months,
+            "Cumulative net savings C, | even", months,
             {"C": [m.cumulative_net_savings for m in plan.months]}, short_money,
             marker=None if plan.break_even is None else plan.break_even - 1, zero_line=True)
 
