@@ -108,3 +108,31 @@ async def test_an_unknown_site_to_keep_is_an_error_dialog(small_folder: Path) ->
         words = screen_words(app)
         assert "The closures could not be optimized" in words
         assert "optimize.keep_sites: unknown site 'XYZ'" in words
+
+
+async def test_esc_cancels_a_running_optimization(small_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the solve runs the screen says so; esc drops it and no result dialog appears."""
+    import threading
+
+    release = threading.Event()
+    app = app_on(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("7")
+        await loaded(pilot)
+        solve = app.session.closure_plan
+
+        def slow(*args: object, **kwargs: object) -> object:
+            release.wait(10)
+            return solve(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app.session, "closure_plan", slow)
+        await pilot.press("o", "enter")
+        await pilot.pause()
+        assert "optimizing closures… (esc cancels)" in screen_words(app)
+        await pilot.press("escape")
+        release.set()
+        await loaded(pilot)
+        assert not isinstance(app.screen, ClosurePlanDialog)
+        assert "optimizing closures" not in screen_words(app)
+        assert app.session.scenario.closures == []
