@@ -270,3 +270,14 @@ def test_bad_constraints_are_usage_errors(small_folder: Path, capsys: pytest.Cap
     assert main(["report", "--data", str(small_folder), "--as-of", "2026-03-31", "--optimize",
                  "--target-month", "2020-01-31"]) == 2
     assert "optimize.target_month: 2020-01-31 is outside the plan's horizon (2026-04-01 to 2029-03-31)" in capsys.readouterr().err
+
+
+def test_closure_plan_in_markdown_and_csv(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As the other sections: the closures as a table, the rest as key/value rows."""
+    assert main(["optimize", "--data", str(small_folder), "--as-of", "2026-03-31", "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    assert "# closure_plan.closures\nsite_id,close_date,one_time_cost,npv\nBOI,2026-04-30,8000.0," in text
+    assert "closure_plan.feasible,True" in text
+    assert main(["report", "--data", str(small_folder), "--as-of", "2026-03-31", "--optimize", "--format", "md"]) == 0
+    text = capsys.readouterr().out
+    assert "## closure_plan.closures" in text and "| KEN | 2026-04-30 | 49,500 |" in text
