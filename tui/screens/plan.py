@@ -305,16 +305,24 @@ class ClosurePlanDialog(ModalScreen[bool]):
         self.plan, self.scenario, self.current, self.constraints = plan, scenario, current, constraints
 
     def compose(self) -> ComposeResult:
-        own = [f"{c.site_id:<10} {c.close_date.isoformat()}" for c in sorted(self.scenario.closures, key=lambda c: c.close_date)]
-        lines = [f"Constraints: {self.constraints}", "", "Recommended:", *plan_lines(self.plan), "",
-                 "The scenario now: " + (f"{len(own)} closure(s)" if own else "no closure")
-                 + (f", remote target {self.scenario.remote_target.share:.0%}" if self.scenario.remote_target else "")
-                 + f"; plan NPV {money(self.current.npv)}", *own]
+        # The recommended closures on the left, the scenario's own on the right, then the totals.
+        lines = plan_lines(self.plan)
+        table, totals = (lines[:-1], lines[-1:]) if self.plan.feasible and self.plan.closures else ([], lines)
+        own = [f"{c.site_id:<8} {c.close_date.isoformat()}" for c in sorted(self.scenario.closures, key=lambda c: c.close_date)]
+        now = ("The scenario now: " + (f"{len(own)} closure(s)" if own else "no closure")
+               + (f", remote target {self.scenario.remote_target.share:.0%}" if self.scenario.remote_target else "")
+               + f"; plan NPV {money(self.current.npv)}")
         with Vertical(classes="dialog wide"):
             yield Label(Text("Closure plan"), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(Text("\n".join(lines)), classes="dialog-body")
-            hint = ("a: apply (replaces the scenario's closures and remote target; u undoes)  esc: close"
+                yield Static(Text(f"Constraints: {self.constraints}\n"), classes="dialog-body")
+                with Horizontal(classes="closure-columns"):
+                    yield Static(Text("\n".join(["Recommended", *table]), no_wrap=True, overflow="ellipsis"),
+                                 classes="closure-recommended")
+                    current = ["The scenario now", f"{'site':<8} close date", *own]
+                    yield Static(Text("\n".join(current), no_wrap=True, overflow="ellipsis"), classes="closure-current")
+                yield Static(Text("\n".join(["", *totals, now])), classes="dialog-body")
+            hint = ("a applies (replaces closures and remote target; u undoes), esc closes"
                     if self.plan.feasible else "esc to close")
             yield Label(hint, classes="dialog-hint")
 
