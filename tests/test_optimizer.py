@@ -281,3 +281,15 @@ def test_closure_plan_in_markdown_and_csv(small_folder: Path, capsys: pytest.Cap
     assert main(["report", "--data", str(small_folder), "--as-of", "2026-03-31", "--optimize", "--format", "md"]) == 0
     text = capsys.readouterr().out
     assert "## closure_plan.closures" in text and "| KEN | 2026-04-30 | 49,500 |" in text
+
+
+def test_the_plan_of_the_recommended_closures_has_the_same_npv(session: PlanSession) -> None:
+    """Applied as a scenario, the closures' plan over time (queries.model.cashflow, computed
+    from whole-workforce evaluations month by month) has the NPV the optimizer summed site by site,
+    also with a parameter change from month 1 (the optimizer's constant part)."""
+    scenario = Scenario().with_parameters("remote", {"stipend_monthly": 80})
+    plan = optimize_closures(problem_of(session, scenario), Constraints(max_closures_per_quarter=1))
+    assert len(plan.closures) == 3
+    session.edit(plan.scenario(scenario))
+    assert session.plan().npv == pytest.approx(plan.npv)
+    assert session.plan().one_time_cost == pytest.approx(plan.one_time_cost)
