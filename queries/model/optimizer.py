@@ -187,7 +187,9 @@ def optimize_closures(problem: ClosureProblem, constraints: Constraints) -> Clos
     # NPV[s, c] = savings / 12 x (d(c+1) + ... + d(H)) - one-time(c) x d(c), d(m) = (1 + rate)^(-m/12)
     factors = np.array([discount_factor(problem.rate, m) for m in range(1, h + 1)])
     after = np.concatenate([np.cumsum(factors[::-1])[::-1][1:], [0.0]])  # sum of d(m) for m > c
-    one_time = np.array([o.one_time_in(problem.as_of, c) for o in options for c in range(1, h + 1)])
+    ends = [month_end(problem.as_of, c) for c in range(1, h + 1)]  # as SiteOption.one_time_in, once per month
+    one_time = np.array([o.one_time_cost + (o.break_fee if o.lease_end is not None and end < o.lease_end else 0.0)
+                         for o in options for end in ends])
     savings = np.repeat(np.array([o.annual_savings / 12 for o in options]), h)
     value = savings * np.tile(after, len(options)) - one_time * np.tile(factors, len(options))
     target_month = constraints.target_month or h
