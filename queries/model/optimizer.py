@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import polars as pl
-
 from queries.config import OptimizeParams, Parameters
 from queries.format import money
 from queries.model.cashflow import discount_factor, month_end, month_index
@@ -386,12 +384,3 @@ def plan_lines(plan: ClosurePlan) -> list[str]:
     lines.append(f"{len(plan.closures)} closure(s); plan NPV {money(plan.npv)}; one-time {money(plan.one_time_cost)}; "
                  f"remote share after {at}: {share}")
     return lines
-
-
-def sites_frame(plan: ClosurePlan) -> pl.DataFrame:
-    """The chosen closures as a table (site, close date, one-time cost, NPV)."""
-    return pl.DataFrame(
-        {"site_id": [c.site_id for c in plan.closures], "close_date": [c.close_date for c in plan.closures],
-         "one_time_cost": [c.one_time_cost for c in plan.closures], "npv": [c.npv for c in plan.closures]},
-        schema={"site_id": pl.Utf8, "close_date": pl.Date, "one_time_cost": pl.Float64, "npv": pl.Float64},
-    )
