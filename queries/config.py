@@ -6,13 +6,14 @@ or `WFPLAN_CONFIG`, else `config.toml` in the user config folder), then the defa
 which are the defaults of `spec/model.md`.
 
 The planning parameters (`remote`, `labor`, `plan`, `privacy`, `hiring`, `scenario`,
-`staffing`, `commute`) form their own model, `Parameters`, because a scenario file overrides the same
+`staffing`, `commute`, `optimize`) form their own model, `Parameters`, because a scenario file overrides the same
 tables and keys. Every bad value becomes a `ConfigError` whose message names the source,
 the key and the rule, so the CLI can print it and exit 2 without a traceback.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import tomllib
@@ -61,6 +62,10 @@ class PlanParams(_Section):
     """Target share of remote agents in the headcount."""
     hybrid_onsite_days: float = Field(2.0, ge=0, le=5, allow_inf_nan=False)
     """Onsite days per week for hybrid agents whose assignment leaves it empty."""
+    horizon_months: int = Field(36, ge=1, le=120)
+    """Months the plan over time covers, from the month after the as-of month."""
+    discount_rate: float = Field(0.08, ge=0, le=1, allow_inf_nan=False)
+    """Annual discount rate of the plan's net present value."""
 
 
 class PrivacyParams(_Section):
@@ -122,6 +127,19 @@ class CommuteParams(_Section):
     """CO2 a km of driving emits, kg."""
 
 
+class OptimizeParams(_Section):
+    target_share: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
+    """Remote share the closure plan must reach by target_month; unset means no target."""
+    target_month: dt.date | None = None
+    """Date by whose month the target share is reached; unset means the horizon's last month."""
+    max_closures_per_quarter: int | None = Field(None, ge=0)
+    """At most this many closures in each quarter of the horizon (months 1-3, 4-6, ...); unset means no limit."""
+    one_time_budget_per_year: float | None = Field(None, ge=0, allow_inf_nan=False)
+    """One-time costs allowed in each year of the horizon (months 1-12, 13-24, ...), USD; unset means no limit."""
+    keep_sites: list[str] = Field(default_factory=list)
+    """Sites the closure plan must keep open."""
+
+
 class Parameters(_Section):
     """The planning parameters of `spec/model.md`; a scenario overrides any of them."""
 
@@ -133,6 +151,7 @@ class Parameters(_Section):
     scenario: ScenarioDefaults = Field(default_factory=ScenarioDefaults)
     staffing: StaffingParams = Field(default_factory=StaffingParams)
     commute: CommuteParams = Field(default_factory=CommuteParams)
+    optimize: OptimizeParams = Field(default_factory=OptimizeParams)
 
 
 class DuckDBSettings(_Section):

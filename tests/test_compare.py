@@ -157,7 +157,7 @@ def test_one_scenario_keeps_the_report_as_it_was(small_folder: Path, files: tupl
     code, out, err = report(capsys, "--data", str(small_folder), "--scenario", str(files[0]))
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert list(data) == ["as_of", "period", "data", "site_costs", "headcount", "kpi", "reach", "commute", "scenario"]
+    assert list(data) == ["as_of", "period", "data", "site_costs", "headcount", "kpi", "reach", "commute", "scenario", "plan"]
     assert list(data["scenario"]) == ["name", "baseline", "result", "delta", "notes"]
     # Before the command: `wfplan --scenario FILE report` still works, the same way.
     assert main(["--scenario", str(files[0]), "report", "--data", str(small_folder)]) == 0

@@ -265,6 +265,17 @@ def test_sites_are_real_cities_with_realistic_real_estate(default):
     assert set(sites["status"]) <= {"open", "closing"} and "closing" in set(sites["status"])
 
 
+def test_leases_end_at_different_times_for_the_closure_plan(default):
+    """"Which sites to close, and when" needs leases ending at different times within three
+    years (the plan's horizon), break fees, and one lease ending next quarter (KEN, 2026-12-31)."""
+    sites = default.sql("SELECT site_id, lease_end, lease_break_fee FROM sites").pl()
+    ends = {r["site_id"]: r["lease_end"] for r in sites.iter_rows(named=True)}
+    assert ends["KEN"] == datetime.date(2026, 12, 31)
+    within = {e for e in ends.values() if e is not None and e <= datetime.date(2029, 9, 30)}
+    assert len(within) >= 6
+    assert (sites["lease_break_fee"].fill_null(0) > 0).sum() >= 8
+
+
 def test_site_utilization_on_the_last_day_is_plausible(default):
     utilization = default.sql(f"""
         SELECT s.site_id, sum(d.fte * CASE d.work_mode WHEN 'onsite' THEN 1

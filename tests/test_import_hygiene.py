@@ -39,7 +39,7 @@ def test_the_app_imports_only_what_the_first_screen_needs() -> None:
     on the way to the first numbers (Site costs)."""
     later = ["tui.screens.headcount", "tui.screens.reach", "tui.screens.kpis", "tui.screens.staffing",
              "tui.screens.scenarios", "tui.screens.problems", "tui.export", "queries.model.kpi", "queries.report.build",
-             "queries.report.table_export"]
+             "queries.report.table_export", "tui.screens.plan", "scipy.optimize"]
     probe = f"import sys, tui.app; print([m for m in {later!r} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -55,7 +55,7 @@ async def test_every_screen_still_opens_with_its_key(small_folder: Path) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         for key, title in (("2", "Headcount"), ("3", "Hiring reach"), ("4", "KPIs"), ("5", "Staffing"),
-                           ("6", "Scenarios"), ("1", "Site costs")):
+                           ("6", "Scenarios"), ("7", "Plan"), ("1", "Site costs")):
             await pilot.press(key)
             await pilot.pause()
             assert app.screen.SCREEN_TITLE == title, key

@@ -172,3 +172,33 @@ class TestShell:
 
         monkeypatch.setattr("queries.plan.loading.load_plan_data", fail)
         assert snap_compare(app_on(folder), run_before=loaded)
+
+
+class TestPlan:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_kennewick_closed_on_its_lease_end(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+        """KEN closed on its lease end (Site costs `c`), then the Plan screen: NPV, one-time and
+        break-even, the cost and cumulative savings charts with the break-even mark, the months."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await loaded(pilot)
+            await pilot.press("down", "c", "enter")
+            await loaded(pilot)
+            await pilot.press("7")
+            await loaded(pilot)
+
+        assert snap_compare(app_on(folder), terminal_size=size, run_before=run_before)
+
+    def test_closure_plan_dialog(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """`o` with one closure a quarter: the recommended closures beside the scenario's own."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await loaded(pilot)
+            await pilot.press("7")
+            await loaded(pilot)
+            await pilot.press("o")
+            pilot.app.screen.query_one("#field-max_closures_per_quarter").value = "1"
+            await pilot.press("enter")
+            await loaded(pilot)
+
+        assert snap_compare(app_on(folder), run_before=run_before)

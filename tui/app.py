@@ -62,6 +62,7 @@ class WfplanApp(App[None]):
         "kpis": _lazy_screen("tui.screens.kpis", "KpiScreen"),
         "staffing": _lazy_screen("tui.screens.staffing", "StaffingScreen"),
         "scenarios": _lazy_screen("tui.screens.scenarios", "ScenariosScreen"),
+        "plan": _lazy_screen("tui.screens.plan", "PlanOverTimeScreen"),
     }
     DEFAULT_MODE = "sites"
     COMMANDS = App.COMMANDS | {ScreenCommands}
@@ -72,6 +73,7 @@ class WfplanApp(App[None]):
         Binding("4", "switch_mode('kpis')", "KPIs", show=False),
         Binding("5", "switch_mode('staffing')", "Staffing", show=False),
         Binding("6", "switch_mode('scenarios')", "Scenarios", show=False),
+        Binding("7", "switch_mode('plan')", "Plan", show=False),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+s", "save", "Save", show=False),
         # Save as: a plain letter, since terminals over SSH cannot send ctrl+shift+s.

@@ -84,6 +84,62 @@ def port_number(text: str) -> int:
     return value
 
 
+def share_value(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share such as 0.5, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value:g}")
+    return value
+
+
+def money_value(text: str) -> float:
+    try:
+        value = float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount in USD such as 2000000, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def whole_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def optimize_flags() -> argparse.ArgumentParser:
+    """The closure plan's constraints; each overrides the same key of the [optimize] settings."""
+    flags = argparse.ArgumentParser(add_help=False)
+    flags.add_argument("--target-share", type=share_value, metavar="SHARE",
+                       help="remote share to reach, 0 to 1 (optimize.target_share)")
+    flags.add_argument("--target-month", type=iso_date, metavar="DATE",
+                       help="reach it by this date's month (optimize.target_month; default the horizon's last month)")
+    flags.add_argument("--max-closures-per-quarter", type=whole_number, metavar="K",
+                       help="at most K closures in each quarter of the horizon (optimize.max_closures_per_quarter)")
+    flags.add_argument("--one-time-budget-per-year", type=money_value, metavar="USD",
+                       help="one-time costs allowed in each year of the horizon (optimize.one_time_budget_per_year)")
+    flags.add_argument("--keep", action="append", metavar="SITE",
+                       help="keep this site open; give it once per site (optimize.keep_sites)")
+    return flags
+
+
+def optimize_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    values = {
+        "target_share": getattr(args, "target_share", None), "target_month": getattr(args, "target_month", None),
+        "max_closures_per_quarter": getattr(args, "max_closures_per_quarter", None),
+        "one_time_budget_per_year": getattr(args, "one_time_budget_per_year", None),
+        "keep_sites": getattr(args, "keep", None),
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
 def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: an option given before the command (wfplan --config X check) must not be
     # reset to None by the same option's default on the command's own parser.
@@ -127,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("--clear", action="store_true", help="remove every cached result")
     cache.set_defaults(run=run_cache)
 
-    report = sub.add_parser("report", parents=[common, data], help="print the planning numbers for scripts",
+    report = sub.add_parser("report", parents=[common, data, optimize_flags()], help="print the planning numbers for scripts",
                             description="Print the numbers of every screen. JSON keys are a stable interface. "
                             "Two --scenario options add the baseline and both scenarios side by side.")
     report.add_argument("--format", choices=["json", "md", "csv"], default="json", help="output format (default json)")
@@ -137,7 +193,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--scenario", dest="report_scenarios", type=Path, metavar="FILE", action="append",
                         help="add the scenario section for this scenario file; give it twice (or more) "
                         "to add scenario_comparison: the baseline and each scenario side by side")
+    report.add_argument("--optimize", action="store_true",
+                        help="add closure_plan: which sites to close, and when (constraints from [optimize] or the flags)")
     report.set_defaults(run=run_report)
+
+    optimize = sub.add_parser("optimize", parents=[common, data, optimize_flags()],
+                              help="which sites to close, and when: the closure plan of highest NPV",
+                              description="Find the site closures (site and month) of highest net present value over "
+                              "the plan's horizon that meet the constraints, exactly (a mixed-integer program). The "
+                              "scenario's parameter and site changes apply; its own closures and remote target are set "
+                              "aside. Constraints come from the [optimize] settings, overridden by the flags.")
+    optimize.add_argument("--scenario", dest="optimize_scenario", type=Path, metavar="FILE",
+                          help="start from this scenario's parameter and site changes")
+    optimize.add_argument("--as-of", type=iso_date, metavar="DATE", help="as-of date (default: last day with KPI data)")
+    optimize.add_argument("--format", choices=["text", "json", "md", "csv"], default="text",
+                          help="output format (default text; json, md and csv as the report's closure_plan)")
+    optimize.add_argument("--write", type=Path, metavar="FILE.toml",
+                          help="save the recommended closures as a scenario file")
+    optimize.add_argument("--force", action="store_true", help="replace FILE.toml if it exists")
+    optimize.set_defaults(run=run_optimize)
 
     serve = sub.add_parser("serve", parents=[common, data], help="serve the app in a web browser (textual-serve)",
                            description="Serve the app on http://HOST:PORT with textual-serve: each browser tab gets "
@@ -152,7 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    settings = load_settings(getattr(args, "config", None), {"data_folder": getattr(args, "data", None)})
+    overrides: dict[str, Any] = {"data_folder": getattr(args, "data", None)}
+    if optimize_overrides(args):
+        overrides["optimize"] = optimize_overrides(args)
+    settings = load_settings(getattr(args, "config", None), overrides)
     for note in settings.deprecations:
         print(f"wfplan: {note}", file=sys.stderr)
     return settings
@@ -244,7 +321,71 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError(f"scenario error: {err}") from None
     warn_about_changed_data(engine, available, list(zip(scenarios, paths, strict=True)))
     compare = list(zip(scenarios, paths, strict=True)) if len(scenarios) > 1 else None
-    sys.stdout.write(FORMATS[args.format](build_report(engine, period, session, data, compare)))
+    from queries.model.optimizer import OptimizeError
+
+    try:
+        report = build_report(engine, period, session, data, compare, optimize=args.optimize)
+    except OptimizeError as err:
+        raise UsageError(str(err)) from None
+    sys.stdout.write(FORMATS[args.format](report))
+    return EXIT_OK
+
+
+def run_optimize(args: argparse.Namespace) -> int:
+    from queries.model.optimizer import OptimizeError, describe_constraints, plan_lines
+    from queries.model.period import PeriodError, resolve_period
+    from queries.model.scenario import ScenarioError, load_scenario
+    from queries.plan.loading import data_range, load_plan_data
+    from queries.plan.scenario_file import SaveError, data_stamp, save_scenario, with_meta
+    from queries.plan.session import PlanSession
+    from queries.report.formats import FORMATS
+
+    settings = settings_from(args)
+    path = args.optimize_scenario or args.scenario
+    if args.write is not None and args.write.exists() and not args.force:
+        raise UsageError(f"{args.write} exists; --force replaces it")
+    try:
+        scenario = load_scenario(path) if path else None
+    except ScenarioError as err:
+        raise UsageError(f"scenario error: {err}") from None
+    engine = open_checked(settings)
+    available = data_range(engine)
+    try:
+        period = resolve_period(available, args.as_of, None, None)
+    except PeriodError as err:
+        raise UsageError(str(err)) from None
+    data = load_plan_data(engine, period, available)
+    try:
+        session = PlanSession(data.workforce, settings.parameters, scenario, path, regions=data.regions)
+        plan = session.closure_plan()
+    except (ScenarioError, OptimizeError) as err:
+        raise UsageError(str(err)) from None
+    if args.format != "text":
+        sys.stdout.write(FORMATS[args.format]({"closure_plan": plan.as_report()}))
+    else:
+        params = session.scenario.effective_parameters(session.base_params)
+        from queries.model.optimizer import constraints_from
+
+        constraints = constraints_from(params.optimize, period.as_of, params.plan.horizon_months)
+        print(f"Closure plan as of {period.as_of.isoformat()}, {params.plan.horizon_months} months, "
+              f"discount rate {params.plan.discount_rate:.1%}")
+        print("Constraints: " + describe_constraints(constraints, period.as_of, params.plan.horizon_months,
+                                                     params.optimize.keep_sites))
+        print("\n".join(plan_lines(plan)))
+    if args.write is not None:
+        if not plan.feasible:
+            print(f"wfplan: nothing written to {args.write}: no closure plan meets the constraints", file=sys.stderr)
+            return EXIT_OK
+        base = session.scenario
+        name = "Closure plan" if base.name == "Untitled" else f"{base.name}: closure plan"[:100]
+        recommended = with_meta(plan.scenario(base).model_copy(update={"name": name}), period.as_of,
+                                data_stamp(engine, available))
+        try:
+            save_scenario(recommended, args.write, engine.folder)
+        except SaveError as err:
+            raise UsageError(str(err)) from None
+        print(f"wrote {args.write} ({len(plan.closures)} closure(s)); 'wfplan --scenario {args.write}' opens it",
+              file=sys.stderr)
     return EXIT_OK
 
 

@@ -17,6 +17,8 @@ GLOBAL = [
     ("go: KPIs", "Switch to the KPI screen (4)", "app.switch_mode('kpis')"),
     ("go: staffing", "Switch to the Staffing screen (5)", "app.switch_mode('staffing')"),
     ("go: scenarios", "Compare the baseline and two scenarios side by side (6)", "app.switch_mode('scenarios')"),
+    ("go: plan", "The scenario month by month, NPV and break-even; which sites to close when (7)",
+     "app.switch_mode('plan')"),
     ("scenario: save", "Save the scenario as TOML (ctrl+s)", "app.save"),
     ("scenario: save as", "Save the scenario under a new name, in a new file (w)", "app.save_as"),
     ("scenario: open", "Open a saved scenario (ctrl+o)", "app.open_scenario"),

@@ -87,7 +87,7 @@ def HelpScreen(screen: Screen[Any]) -> TextDialog:
     bindings.sort(key=lambda item: not isinstance(item[1].node, (Screen, App)))
     lines = [f"{active.binding.key_display or key:>10}  {active.binding.description}" for key, active in bindings]
     lines += [
-        "   1 to 6  switch screens: Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios",
+        "   1 to 7  switch screens: Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios, Plan",
         "   ctrl+p  command palette: every action of this screen by name",
         "   arrows  move the cell cursor; tab moves between fields",
     ]

@@ -82,10 +82,10 @@ def ask_and_export(screen: PlanScreen, fmt: str) -> None:
             path = export_path(choice.name, folder, choice.fmt)
             check_target(path, app.folder)
         except ExportError as err:
-            app.push_screen(ErrorDialog("The table was not exported", str(err)))
+            screen.app.push_screen(ErrorDialog("The table was not exported", str(err)))
             return
         if path.exists():
-            app.push_screen(
+            screen.app.push_screen(
                 ConfirmDialog("Replace the file?", f"{path} exists. Replace it with this table?",
                               confirm="Replace", cancel="Keep it"),
                 lambda replace: write_in_worker(screen, table, path, choice.fmt) if replace else None,
@@ -94,7 +94,7 @@ def ask_and_export(screen: PlanScreen, fmt: str) -> None:
             write_in_worker(screen, table, path, choice.fmt)
 
     title = f"Export {screen.SCREEN_TITLE}: {table.rows:,} rows"
-    app.push_screen(ExportDialog(title, fmt, stem, folder), chosen)
+    screen.app.push_screen(ExportDialog(title, fmt, stem, folder), chosen)
 
 
 def write_in_worker(screen: PlanScreen, table: ExportTable, path: Path, fmt: str) -> None:

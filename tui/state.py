@@ -34,6 +34,8 @@ class PlanState(Protocol):
     kpi_inputs: KpiInputs | None
     """The KPI sums of `period`; None until `request_kpis` has loaded them."""
     data_stamp: DataStamp | None
+    status: str
+    """What the app is doing while there is no session (checking, loading), for the info bar."""
 
     def scenarios_folder(self) -> Path:
         """Where scenario files are saved."""
@@ -45,6 +47,10 @@ class PlanState(Protocol):
 
     def change_period(self, as_of: dt.date | None, start: dt.date | None, end: dt.date | None) -> None:
         """Use another period; another as-of date reloads the data, keeping the scenario."""
+        ...
+
+    def action_reload(self) -> None:
+        """Check and load the data folder again; the scenario, its edits and its history stay."""
         ...
 
     def request_kpis(self) -> None:

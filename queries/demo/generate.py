@@ -36,7 +36,7 @@ DEFAULT_DAYS = 730
 DEFAULT_SEED = 7
 DEFAULT_END = datetime.date(2026, 9, 30)
 # Bump whenever the generated data changes, so that cached demo folders are rebuilt.
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 
 MIN_AGENTS, MAX_AGENTS = 20, 1_000_000
 MIN_DAYS, MAX_DAYS = 60, 3650
@@ -84,19 +84,21 @@ class _SiteSpec:
 
 # Columns: site_id, geonameid, opened, status, staff_share, target_utilization,
 # sqft_per_seat, rent_per_sqft, opex_share, lease_months_left, break_fee_months.
+# Leases end at different times, seven of them within three years (KEN's next quarter), so
+# that "which sites to close, and when" (wfplan optimize) has a real answer.
 _D = datetime.date
 _SITES = (
-    _SiteSpec("KEN", "5799610", _D(2005, 3, 14), "open", 0.07, 0.58, 195, 19.50, 0.55, 4, 3),
+    _SiteSpec("KEN", "5799610", _D(2005, 3, 14), "open", 0.07, 0.58, 195, 19.50, 0.55, 3, 3),
     _SiteSpec("SPK", "5811696", _D(2011, 6, 6), "open", 0.06, 0.74, 180, 21.00, 0.45, 30, 6),
     _SiteSpec("BOI", "5586437", _D(2009, 9, 14), "open", 0.09, 0.86, 170, 23.00, 0.42, 52, 9),
-    _SiteSpec("SLC", "5780993", _D(2014, 4, 7), "open", 0.08, 0.80, 165, 26.50, 0.40, 40, 6),
+    _SiteSpec("SLC", "5780993", _D(2014, 4, 7), "open", 0.08, 0.80, 165, 26.50, 0.40, 34, 6),
     _SiteSpec("PHX", "5308655", _D(2012, 1, 9), "open", 0.13, 0.91, 160, 28.00, 0.38, 70, 12),
     _SiteSpec("SAT", "4726206", _D(2010, 8, 2), "open", 0.11, 0.84, 170, 24.00, 0.41, 22, 6),
     _SiteSpec("TUL", "4553433", _D(2008, 2, 4), "open", 0.07, 0.70, 185, 18.50, 0.50, 14, 4),
     _SiteSpec("OMA", "5074472", _D(2013, 5, 6), "open", 0.06, 0.77, 175, 21.50, 0.44, 60, 9),
     _SiteSpec("COL", "4509177", _D(2016, 3, 7), "open", 0.09, 0.82, 160, 22.50, 0.40, 84, 12),
     _SiteSpec("CLT", "4460243", _D(2018, 10, 1), "open", 0.09, 0.88, 155, 31.00, 0.36, 64, 12),
-    _SiteSpec("TPA", "4174757", _D(2017, 2, 6), "open", 0.10, 0.79, 160, 32.00, 0.37, 46, None),
+    _SiteSpec("TPA", "4174757", _D(2017, 2, 6), "open", 0.10, 0.79, 160, 32.00, 0.37, 26, 6),
     _SiteSpec("SIO", "5231851", _D(2007, 7, 9), "closing", 0.05, 0.52, 190, 18.00, 0.58, 9, None),
 )
 

@@ -14,9 +14,11 @@ from typing import Any
 
 import polars as pl
 
-from queries.config import Parameters
+from queries.config import OptimizeParams, Parameters
+from queries.model.cashflow import MonthlyPlan, monthly_plan
 from queries.model.commute import Commute, commute
 from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
+from queries.model.optimizer import ClosurePlan, closure_problem, constraints_from, optimize_closures
 from queries.model.reach import pools, reach_multiplier, region_reach
 from queries.model.scenario import Scenario, ScenarioError, validate_against
 from queries.model.staffing import blended_aht_delta, interval_staffing, queue_staffing
@@ -77,6 +79,7 @@ class PlanSession:
         self._undo: list[Scenario] = []
         self._redo: list[Scenario] = []
         self._evaluation: Evaluation | None = None
+        self._plan: tuple[Scenario, MonthlyPlan] | None = None
 
     @cached_property
     def baseline_evaluation(self) -> Evaluation:
@@ -110,6 +113,29 @@ class PlanSession:
                     staffing.scheduled_fte if staffing else None, commute=trips.totals if trips else None),
             reach, staffing, trips,
         )
+
+    def plan(self, scenario: Scenario | None = None) -> MonthlyPlan:
+        """The scenario (default the active one) month by month over the horizon (queries.model.cashflow)."""
+        scenario = scenario or self.scenario
+        cached = self._plan
+        if cached is None or cached[0] is not scenario:
+            cached = self._plan = (scenario, monthly_plan(
+                self.baseline, scenario, self.base_params, self.baseline_evaluation.outcome.total_annual_cost,
+                lambda s: self.evaluate().outcome if s == self.scenario else self.evaluate_scenario(s).outcome))
+        return cached[1]
+
+    def closure_plan(self, scenario: Scenario | None = None, constraints: OptimizeParams | None = None) -> ClosurePlan:
+        """The closures of highest NPV under the scenario's `[optimize]` constraints, or `constraints`
+        (queries.model.optimizer); raises OptimizeError for constraints that make no sense here
+        (an unknown site to keep, a target month outside the horizon)."""
+        scenario = scenario or self.scenario
+        params = scenario.effective_parameters(self.base_params)
+        if constraints is not None:
+            params = params.model_copy(update={"optimize": constraints})
+        problem = closure_problem(self.baseline, scenario, self.base_params,
+                                  self.baseline_evaluation.outcome.total_annual_cost, params.optimize.keep_sites)
+        return optimize_closures(problem, constraints_from(params.optimize, self.baseline.as_of,
+                                                           params.plan.horizon_months))
 
     def staffing_for(self, scenario: Scenario, workforce: Workforce, params: Parameters) -> Staffing | None:
         """Staffing for the scenario's AHT deltas, blended by its own work-mode mix."""

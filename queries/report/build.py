@@ -25,9 +25,10 @@ from queries.plan.session import Evaluation, PlanSession
 
 def build_report(
     engine: Engine, period: Period, session: PlanSession, data: PlanData,
-    compare: list[tuple[Scenario, Path | None]] | None = None,
+    compare: list[tuple[Scenario, Path | None]] | None = None, optimize: bool = False,
 ) -> dict[str, Any]:
-    """Every section; with `compare` (two or more scenarios) also `scenario_comparison`."""
+    """Every section; with `compare` (two or more scenarios) also `scenario_comparison`; with
+    `optimize` also `closure_plan` (which may raise OptimizeError on bad constraints)."""
     baseline = session.baseline_evaluation
     report: dict[str, Any] = {
         "as_of": period.as_of,
@@ -43,6 +44,9 @@ def build_report(
         report["commute"] = commute_section(baseline.commute)
     if not session.scenario.is_empty or session.scenario_path is not None:
         report["scenario"] = scenario_section(session)
+        report["plan"] = session.plan().as_report()
+    if optimize:
+        report["closure_plan"] = session.closure_plan().as_report()
     if compare:
         report["scenario_comparison"] = scenario_comparison_section(session, compare)
     if baseline.staffing is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from queries.contract.check import CheckResult
+
+if TYPE_CHECKING:
+    from tui.state import PlanState
 
 
 class ProblemsScreen(Screen[None]):
@@ -37,4 +40,4 @@ class ProblemsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def action_reload(self) -> None:
-        self.app.action_reload()  # pops this screen, keeps the scenario
+        cast("PlanState", self.app).action_reload()  # pops this screen, keeps the scenario

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from tui.state import PlanState
 
 
 class InfoBar(Static):
@@ -21,7 +26,7 @@ class InfoBar(Static):
         self.watch(self.app, "status", self.refresh_text)
 
     def refresh_text(self) -> None:
-        app = self.app
+        app = cast("PlanState", self.app)
         text = Text(f" {self.title} ", style="bold reverse")
         text.append(f" {app.folder.name}")
         if app.period is not None:
