@@ -377,7 +377,7 @@ def welch_half_width(terms: Sequence[tuple[float, int]], confidence: float = 0.9
 def t_quantile(p: float, df: float) -> float:
     """The p-quantile of Student's t with `df` degrees of freedom (need not be whole)."""
     # Imported here, on the first comparison, so that starting the app does not pay for scipy.
-    from scipy import stats
+    from scipy import stats  # type: ignore[import-untyped]
 
     return float(stats.t.ppf(p, df))
 
