@@ -16,7 +16,7 @@ import polars as pl
 
 from queries.engines.duckdb_engine import Engine
 from queries.model.costs import Workforce
-from queries.model.headcount import load_monthly
+from queries.model.headcount import load_monthly, trend_range
 from queries.model.period import DataRange, Period
 from queries.model.staffing import load_forecast
 
@@ -41,8 +41,10 @@ class PlanData:
 def load_plan_data(
     engine: Engine, period: Period, available: DataRange | None, cursor: Any = None
 ) -> PlanData:
-    """Everything the screens need; the trend covers the KPI data range (or the period)."""
-    first, last = (available.first, available.last) if available else (period.start, period.as_of)
+    """Everything the screens need. The trend covers the HR history, not the KPI data's
+    (spec/model.md, "Monthly trend"): see `trend_range`; `available` no longer bounds it."""
+    first_start = engine.query("assignment_first_start", cursor=cursor)["first_start"][0]
+    first, last = trend_range(first_start, period.as_of)
     return PlanData(
         workforce=load_workforce(engine, period.as_of, cursor),
         monthly=load_monthly(engine, first, last, cursor),
