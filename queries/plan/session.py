@@ -16,7 +16,7 @@ import polars as pl
 
 from queries.config import Parameters
 from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
-from queries.model.reach import pools, reach_multiplier, region_reach
+from queries.model.reach import hiring_sites, pools, reach_multiplier, region_reach
 from queries.model.scenario import Scenario, ScenarioError, validate_against
 from queries.model.staffing import blended_aht_delta, interval_staffing, queue_staffing
 
@@ -126,8 +126,9 @@ class PlanSession:
                                                   scenario.parameters.staffing.model_dump(exclude_none=True))
 
     def _reach(self, workforce: Workforce, params: Parameters) -> pl.DataFrame | None:
-        """Hiring reach from the sites still open in `workforce` (a closure shrinks it)."""
-        return None if self.regions is None else region_reach(self.regions, workforce.sites, params.hiring)
+        """Hiring reach from the sites still open in `workforce` (a closure shrinks it; a
+        `closing` site hires no one)."""
+        return None if self.regions is None else region_reach(self.regions, hiring_sites(workforce.sites), params.hiring)
 
     # -- edits ----------------------------------------------------------------------------
 
