@@ -69,7 +69,7 @@ class PlanSession:
         self.base_params = base_params
         self.site_ids = set(baseline.sites["site_id"].to_list())
         self.scenario = scenario or Scenario()
-        validate_against(self.scenario, self.site_ids, str(scenario_path or "scenario"))
+        validate_against(self.scenario, self.site_ids, str(scenario_path or "scenario"), baseline.as_of)
         self.scenario_path = scenario_path
         self.saved = self.scenario
         self._undo: list[Scenario] = []
@@ -133,7 +133,7 @@ class PlanSession:
     # -- edits ----------------------------------------------------------------------------
 
     def edit(self, scenario: Scenario) -> None:
-        validate_against(scenario, self.site_ids, "scenario")
+        validate_against(scenario, self.site_ids, "scenario", self.baseline.as_of)
         if scenario == self.scenario:
             return
         self._undo.append(self.scenario)
@@ -142,7 +142,7 @@ class PlanSession:
 
     def replace(self, scenario: Scenario, path: Path | None) -> None:
         """Work on another scenario (opened or new): its own history starts empty."""
-        validate_against(scenario, self.site_ids, str(path or "scenario"))
+        validate_against(scenario, self.site_ids, str(path or "scenario"), self.baseline.as_of)
         self.scenario = self.saved = scenario
         self.scenario_path = path
         self._undo.clear()
@@ -155,7 +155,7 @@ class PlanSession:
 
         def fits(scenario: Scenario) -> bool:
             try:
-                validate_against(scenario, self.site_ids, "scenario")
+                validate_against(scenario, self.site_ids, "scenario", self.baseline.as_of)
             except ScenarioError:
                 return False
             return True

@@ -8,6 +8,7 @@ them and turns keys into scenario edits.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -293,7 +294,10 @@ class SiteCostsScreen(PlanScreen):
             return
         site = session.baseline.sites.filter(pl.col("site_id") == site_id).row(0, named=True)
         as_of = session.baseline.as_of
-        default_date = site["lease_end"] if site["lease_end"] and site["lease_end"] > as_of else as_of
+        # A close date must lie after as-of: the lease's end when it is still ahead, else the
+        # last day of the month after the as-of month.
+        next_month_end = (as_of.replace(day=1) + dt.timedelta(days=62)).replace(day=1) - dt.timedelta(days=1)
+        default_date = site["lease_end"] if site["lease_end"] and site["lease_end"] > as_of else next_month_end
         params = session.evaluate().params
 
         def close(values: dict[str, Any] | None) -> None:
