@@ -138,9 +138,14 @@ class SiteCostsScreen(PlanScreen):
         rows = self.rows()
         self._fill_table(rows)
         metric, title = CHART_METRICS[self.chart_metric]
-        chart_rows = rows.sort(metric, descending=True, nulls_last=True)
+        # The chart shows the scenario, as the totals do: a site it closes costs nothing.
+        chart_rows = rows.with_columns(
+            pl.when(pl.col("closes").is_null()).then(pl.col(metric)).otherwise(0.0 if metric == "annual_cost" else None)
+            .alias(metric)
+        ).sort(metric, descending=True, nulls_last=True)
         self.query_one(BarChart).plot(
-            title, [(r["site_id"], r[metric], r["closes"] is not None) for r in chart_rows.iter_rows(named=True)], money
+            f"{title} (scenario; closed sites dim)" if session.scenario.closures else title,
+            [(r["site_id"], r[metric], r["closes"] is not None) for r in chart_rows.iter_rows(named=True)], money
         )
         self.query_one(ScenarioPanel).show(session.scenario.name, session.baseline_evaluation, session.evaluate())
         self._split_height(len(rows))
@@ -178,8 +183,13 @@ class SiteCostsScreen(PlanScreen):
         """The totals row: the sites shown that the scenario keeps open."""
         open_rows = rows.filter(pl.col("closes").is_null())
         totals = site_totals(open_rows)
+        # A closed site's row keeps its figures (struck out); the total says it leaves them out.
+        closed = len(rows) - len(open_rows)
+        label = f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total"
+        if closed:
+            label += f", {closed} closed left out"
         return {
-            "site": f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total",
+            "site": label,
             "status": "", "lease_end": None, "closes": None,
             "lease_annual": open_rows["lease_annual"].sum(), "opex_annual": open_rows["opex_annual"].sum(),
             "cost_per_seat": totals["annual_cost"] / totals["seats"] if totals["seats"] else None,
