@@ -145,3 +145,15 @@ def test_report_kpi_section_suppresses_small_groups(small_folder: Path, capsys: 
     ]
     assert all(c["difference"] is None and c["ci_low"] is None for c in kpi["comparisons"])
     assert {(c["group"], c["versus"]) for c in kpi["comparisons"]} == {("remote", "onsite"), ("hybrid", "onsite")}
+
+
+def test_markdown_formats_every_figure_of_a_kind_alike(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #22: an int printed 9100 beside a float printed 18,900. Now both have thousands
+    separators: the reach's experienced pool (an int, 2,600 + 6,500) and available pool (a
+    float, 150,000 x 0.05 + 380,000 x 0.03)."""
+    assert main(["report", "--data", str(small_folder), "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    assert "| reach.onsite.experienced_pool | 9,100 |" in md
+    assert "| reach.onsite.available_pool | 18,900 |" in md
+    cells = [c.strip() for line in md.splitlines() if line.startswith("|") for c in line.strip("|").split("|")]
+    assert [c for c in cells if c.isdigit() and len(c) >= 4] == []
