@@ -120,6 +120,13 @@ class PlanSession:
             self._staffing[key] = Staffing(blended, intervals, queue_staffing(intervals, params))
         return self._staffing[key]
 
+    @property
+    def privacy_floor(self) -> int:
+        """The KPI privacy floor: the configured one, which a scenario may raise but never
+        lower (a what-if must not reveal a group the configuration suppresses)."""
+        configured = self.base_params.privacy.min_group_agents
+        return max(configured, self.evaluate().params.privacy.min_group_agents)
+
     def needs_work(self, scenario: Scenario) -> bool:
         """Whether evaluating `scenario` may take a noticeable moment (new staffing)."""
         return self.forecast is not None and bool(scenario.aht_delta.model_dump(exclude_none=True) or

@@ -35,7 +35,7 @@ def build_report(
         "site_costs": site_costs_section(baseline),
         "headcount": headcount_section(data.workforce, monthly_trend(data.monthly)),
     }
-    report["kpi"] = kpi_section(load_kpi_inputs(engine, period), session.base_params.privacy.min_group_agents)
+    report["kpi"] = kpi_section(load_kpi_inputs(engine, period), session.privacy_floor)
     if baseline.reach is not None:
         report["reach"] = reach_section(baseline.reach)
     if not session.scenario.is_empty or session.scenario_path is not None:
@@ -53,14 +53,21 @@ def site_costs_section(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def scenario_section(session: PlanSession) -> dict[str, Any]:
-    base, result = session.baseline_evaluation.outcome, session.evaluate().outcome
-    return {
+    evaluation = session.evaluate()
+    base, result = session.baseline_evaluation.outcome, evaluation.outcome
+    section = {
         "name": session.scenario.name,
         "baseline": base.as_report(),
         "result": result.as_report(),
         "delta": delta(result, base),
         "notes": list(result.changes.notes),  # e.g. a remote target that cannot be reached
+        # What the Site costs and Staffing screens show for the scenario, in the shape of the
+        # baseline's sections, so that a script can check them too.
+        "site_costs": site_costs_section(evaluation),
     }
+    if evaluation.staffing is not None:
+        section["staffing"] = {"queues": evaluation.staffing.queues.to_dicts()}
+    return section
 
 
 def scenario_comparison_section(session: PlanSession, scenarios: list[tuple[Scenario, Path | None]]) -> dict[str, Any]:

@@ -144,7 +144,7 @@ class SiteCostsScreen(PlanScreen):
             .alias(metric)
         ).sort(metric, descending=True, nulls_last=True)
         self.query_one(BarChart).plot(
-            f"{title} (scenario; closed sites dim)" if session.scenario.closures else title,
+            f"{title}, scenario" if session.scenario.closures else title,
             [(r["site_id"], r[metric], r["closes"] is not None) for r in chart_rows.iter_rows(named=True)], money
         )
         self.query_one(ScenarioPanel).show(session.scenario.name, session.baseline_evaluation, session.evaluate())
