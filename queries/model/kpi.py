@@ -89,6 +89,10 @@ def load_kpi_inputs(
     # A result of no rows comes back with NULL-typed columns; the functions below need real types.
     agent_sums = engine.query("kpi_agent_sums", params, cursor=cursor).cast(_AGENT_SUMS_SCHEMA)
     attrition = engine.query("attrition_inputs", params, cursor=cursor).cast(_ATTRITION_SCHEMA)
+    # Comparisons follow, and their t quantile needs scipy.stats, whose first import takes a
+    # second or two: here it happens in the loading thread, not when the KPI screen draws.
+    from scipy import stats  # type: ignore[import-untyped]  # noqa: F401
+
     return KpiInputs(period, agent_sums, attrition)
 
 
