@@ -183,14 +183,12 @@ class SiteCostsScreen(PlanScreen):
         """The totals row: the sites shown that the scenario keeps open."""
         open_rows = rows.filter(pl.col("closes").is_null())
         totals = site_totals(open_rows)
-        # A closed site's row keeps its figures (struck out); the total says it leaves them out.
+        # A closed site's row keeps its figures (struck out); the total says, in the status
+        # column (wide enough already for "closes DATE"), that it leaves them out.
         closed = len(rows) - len(open_rows)
-        label = f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total"
-        if closed:
-            label += f", {closed} closed left out"
         return {
-            "site": label,
-            "status": "", "lease_end": None, "closes": None,
+            "site": f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total",
+            "status": f"{closed} closed left out" if closed else "", "lease_end": None, "closes": None,
             "lease_annual": open_rows["lease_annual"].sum(), "opex_annual": open_rows["opex_annual"].sum(),
             "cost_per_seat": totals["annual_cost"] / totals["seats"] if totals["seats"] else None,
             "cost_per_seat_used": totals["annual_cost"] / totals["seat_demand"] if totals["seat_demand"] else None,
@@ -212,7 +210,8 @@ class SiteCostsScreen(PlanScreen):
              "status": f"closes {r['closes']}" if r["closes"] is not None else r["status"]}
             for r in rows.iter_rows(named=True)
         ]
-        records.append({**self._total_row(rows), "status": None})
+        total = self._total_row(rows)
+        records.append({**total, "status": total["status"] or None})  # "1 closed left out", as shown
         schema = {c.key: rows.schema.get(c.key, pl.Utf8) for c in COLUMNS} | {"site": pl.Utf8, "status": pl.Utf8}
         frame = pl.DataFrame([{c.key: r.get(c.key) for c in COLUMNS} for r in records], schema=schema, orient="row")
         frame = frame.rename({c.key: c.label for c in COLUMNS})

@@ -136,7 +136,8 @@ class StaffingScreen(PlanScreen):
         table.add_column("Week of", key="week")
         for queue in queues:
             table.add_column(Text(f"{queue} req/sched", justify="right"), key=queue)
-        for label, heading in (("Scheduled", "Scheduled"), ("Gap", "Gap (employed − sched.)")):
+        # "Spare" carries its sign convention in its name: negative means short.
+        for label, heading in (("Scheduled", "Scheduled"), ("Gap", "Spare FTE")):
             table.add_column(Text(heading, justify="right"), key=label)
         for week, rows in weeks.sort("week").group_by("week", maintain_order=True):
             by_queue = {r["queue"]: r for r in rows.iter_rows(named=True)}
@@ -149,8 +150,7 @@ class StaffingScreen(PlanScreen):
                 Text(f"{gap:+,.1f}", justify="right", style="bold red" if gap < 0 else ""),
                 key=str(week[0]),
             )
-        table.border_title = (f"FTE by queue and week (required / scheduled); gap = {number(available, 1)} employed"
-                              " − scheduled, negative = short")
+        table.border_title = f"FTE by week (required / scheduled); spare = {number(available, 1)} employed − scheduled"
 
     def _draw_day(self, evaluation: Any) -> None:
         profile = intraday_profile(evaluation.staffing.intervals).sort("queue", "time_of_day")
@@ -170,7 +170,7 @@ class StaffingScreen(PlanScreen):
             text.append(f" … {last:%H:%M}", style="dim")
         day = self.query_one("#staff-day", Static)
         day.update(text)
-        day.border_title = "Required agents across the day (average of each half hour over the forecast's days)"
+        day.border_title = "Required agents across the day (average of each half hour)"
 
     def action_targets(self) -> None:
         session = self.wf.session
@@ -199,7 +199,7 @@ class StaffingScreen(PlanScreen):
             "Scheduled FTE = required FTE / (1 - shrinkage), rounded up once per total.",
             "Peak agents = the most agents any one interval requires; the day chart averages",
             "each half hour over the forecast's days, so its top is lower.",
-            "Gap (weeks) = FTE employed on as-of - scheduled FTE; negative means short.",
+            "Spare FTE (weeks) = FTE employed on as-of - scheduled FTE; negative means short.",
             "",
             "Scenario: the AHT delta of each mode, weighted by the scenario's share of agents",
             "in that mode, changes the traffic. Scheduled FTE beyond the baseline's cost",
