@@ -91,8 +91,7 @@ def load_kpi_inputs(
     attrition = engine.query("attrition_inputs", params, cursor=cursor).cast(_ATTRITION_SCHEMA)
     # Comparisons follow, and their t quantile needs scipy.stats, whose first import takes a
     # second or two: here it happens in the loading thread, not when the KPI screen draws.
-    from scipy import stats  # type: ignore[import-untyped]  # noqa: F401
-
+    _scipy_stats()
     return KpiInputs(period, agent_sums, attrition)
 
 
@@ -380,10 +379,14 @@ def welch_half_width(terms: Sequence[tuple[float, int]], confidence: float = 0.9
 
 def t_quantile(p: float, df: float) -> float:
     """The p-quantile of Student's t with `df` degrees of freedom (need not be whole)."""
-    # Imported here, on the first comparison, so that starting the app does not pay for scipy.
+    return float(_scipy_stats().t.ppf(p, df))
+
+
+def _scipy_stats() -> Any:
+    """scipy.stats, imported when first needed so that starting the app does not pay for it."""
     from scipy import stats  # type: ignore[import-untyped]
 
-    return float(stats.t.ppf(p, df))
+    return stats
 
 
 # -- report ---------------------------------------------------------------------------------
