@@ -129,6 +129,13 @@ async def test_site_costs_panel_table_and_explanation_equal_the_report(case: Any
             # Its terms add up to its total (each rounded to the dollar), and the total is the report's.
             assert abs(sum(parts) - total) <= len(parts), (title, parts, total)
             assert text[end].split()[1] == money(outcome["total_annual_cost"])
+        # The staffing labor: extra FTE x average wage x paid hours, the FTE being the report's.
+        staffing = next(re.search(r"staffing\s+(\$[\d,]+)\s+([+-][\d,]+) FTE vs baseline x \$([\d.,]+)/h x ([\d,]+) h", line)
+                        for line in text if "FTE vs baseline" in line)
+        assert staffing is not None
+        amount, fte, wage, hours = (float(g.replace("$", "").replace(",", "")) for g in staffing.groups())
+        assert fte == scenario["delta"]["scheduled_fte"] != 0
+        assert fte * wage * hours == pytest.approx(amount, abs=1 + abs(fte) * hours * 0.00005)
         assert f"= {money(base['total_annual_cost'])} - {money(result['total_annual_cost'])} = " \
                f"{money(result['annual_savings'])}" in "\n".join(text)
         assert f"= {money(result['one_time_cost'])}" in "\n".join(text)
