@@ -231,10 +231,10 @@ async def test_staffing_queues_are_the_reports_scenario(case: Any, size: tuple[i
         await opened(pilot, "5")
         words = screen_words(app)
         lines = words.splitlines()
-        assert f"scheduled {count(scenario['result']['scheduled_fte'])} FTE" in words
+        assert f"Queues: {count(scenario['result']['scheduled_fte'])} FTE scheduled" in words
         extra = scenario["delta"]["scheduled_fte"]
         if extra:
-            assert f"{extra:+,} FTE vs baseline" in " ".join(screen_lines(app))
+            assert f"{extra:+,} FTE at " in " ".join(screen_lines(app))
         for queue in scenario["staffing"]["queues"]:
             row = next(line for line in lines if line.startswith(f"{queue['queue']} "))
             assert row.startswith(f"{queue['queue']} {queue['peak_required']:,} {number(queue['required_fte'], 1)} "

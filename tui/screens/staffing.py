@@ -94,10 +94,10 @@ class StaffingScreen(PlanScreen):
         delta = evaluation.staffing.aht_delta
         # The labor here is only that of the FTE beyond the baseline's need, so it says so.
         extra = out.scheduled_fte - base.outcome.scheduled_fte
+        labor = ("+" if out.staffing_labor > 0 else "") + money(out.staffing_labor)
         table.border_title = (
-            f"Queues: scheduled {out.scheduled_fte:,} FTE" + (
-                f" (AHT {delta:+.1%}; {extra:+,} FTE vs baseline, extra labor {money(out.staffing_labor)}/yr)"
-                if out.staffing_labor else "")
+            f"Queues: {out.scheduled_fte:,} FTE scheduled" + (
+                f" (AHT {delta:+.1%}: {extra:+,} FTE at {labor}/yr)" if out.staffing_labor else "")
         )
 
     def export_table(self) -> ExportTable | None:
