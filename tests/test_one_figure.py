@@ -141,6 +141,40 @@ async def test_site_costs_panel_table_and_explanation_equal_the_report(case: Any
         assert f"= {money(result['one_time_cost'])}" in "\n".join(text)
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_each_site_figure_explanation_adds_up_to_the_reports_figure(case: Any, size: tuple[int, int]) -> None:
+    """x on a site's annual cost, utilization and cost per seat: the formula with the site's
+    numbers, whose result is the report's figure for the scenario."""
+    from textual.widgets import DataTable
+
+    folder, path, report = case
+    sites = {s["site_id"]: s for s in report["scenario"]["site_costs"]["sites"]}
+    app = WfplanApp(settings=load_settings(), folder=folder, scenario_path=path)
+    async with app.run_test(size=size) as pilot:
+        await opened(pilot, "1")
+        table = app.screen.query_one("#sites", DataTable)
+        keys = [c.key for c in COLUMNS]
+        for row_index, row_key in enumerate(list(table.rows)[:3]):
+            site = sites[row_key.value]
+            for figure, pattern in (
+                ("annual_cost", r"= (\$[\d,]+) \+ (\$[\d,]+) = (\$[\d,]+)"),
+                ("utilization", r"= ([\d,.]+) / ([\d,]+) = ([\d.]+)%"),
+                ("cost_per_seat", r"= (\$[\d,]+) / ([\d,]+) = (\$[\d,]+)"),
+            ):
+                table.move_cursor(row=row_index, column=keys.index(figure), animate=False)
+                await pilot.press("x")
+                match = re.search(pattern, "\n".join(explanation(app)))
+                assert match is not None, (site["site_id"], figure)
+                a, b, result = (dollars(g) for g in match.groups())
+                if figure == "annual_cost":
+                    assert a + b == result and result == round(site["annual_cost"])
+                elif figure == "utilization":
+                    assert a / b * 100 == pytest.approx(result, abs=0.06) and result == round(site["utilization"] * 100, 1)
+                else:
+                    assert a / b == pytest.approx(result, abs=1) and result == round(site["cost_per_seat"])
+                await pilot.press("escape")
+
+
 # -- Headcount ----------------------------------------------------------------------------
 
 

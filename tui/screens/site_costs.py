@@ -397,7 +397,11 @@ class SiteCostsScreen(PlanScreen):
         row = self.rows().filter(pl.col("site_id") == site_id).row(0, named=True)
         figure = column if column in SITE_FIGURES else "annual_cost"
         label = next(c.label for c in COLUMNS if c.key == figure)
-        self.app.push_screen(TextDialog(f"{site_id}: {label}", explain_site_figure(row, figure, session.evaluate().params)))
+        lines = explain_site_figure(row, figure, session.evaluate().params)
+        if row["closes"] is not None:  # its row shows the baseline's figures, struck out
+            lines += ["", f"The scenario closes {site_id} on {row['closes']}: these are the baseline's figures;",
+                      "its annual cost is left out of the scenario's total."]
+        self.app.push_screen(TextDialog(f"{site_id}: {label}", lines))
 
     def action_explain_totals(self) -> None:
         session = self.wf.session
