@@ -147,7 +147,11 @@ def test_one_scenario_keeps_the_report_as_it_was(small_folder: Path, files: tupl
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert list(data) == ["as_of", "period", "data", "site_costs", "headcount", "kpi", "reach", "scenario"]
-    assert list(data["scenario"]) == ["name", "baseline", "result", "delta", "notes"]
+    # The spec's keys first; then the scenario's own site costs and reach, which its screens
+    # show (issue #22: one figure everywhere; the small folder has no forecast, so no staffing).
+    assert list(data["scenario"]) == ["name", "baseline", "result", "delta", "notes", "site_costs", "reach"]
+    assert list(data["scenario"]["site_costs"]) == list(data["site_costs"])
+    assert list(data["scenario"]["reach"]) == list(data["reach"])
     # Before the command: `wfplan --scenario FILE report` still works, the same way.
     assert main(["--scenario", str(files[0]), "report", "--data", str(small_folder)]) == 0
     assert capsys.readouterr().out == out

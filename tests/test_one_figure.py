@@ -212,8 +212,16 @@ async def test_reach_multiplier_is_the_reports_and_its_explanation_adds_up(case:
     app = WfplanApp(settings=load_settings(), folder=folder, scenario_path=path)
     async with app.run_test(size=size) as pilot:
         await opened(pilot, "3")
-        regions = next(line for line in screen_words(app).splitlines() if line.startswith("Regions "))
+        lines = screen_words(app).splitlines()
+        regions = next(line for line in lines if line.startswith("Regions "))
         assert regions.endswith(f" {multiplier:,.1f}x")  # the headline
+        reach = report["scenario"]["reach"]
+        onsite, remote = reach["onsite"], reach["remote"]
+        assert regions.startswith(f"Regions {count(onsite['regions'])} {count(remote['regions'])} ")
+        assert f"Experienced CSRs {count(onsite['experienced_pool'])} {count(remote['experienced_pool'])}" in lines[
+            lines.index(regions) + 1]
+        assert f"Available pool {number(onsite['available_pool'], 0)} {number(remote['available_pool'], 0)}" in "\n".join(lines)
+        assert reach["reach_multiplier"] == multiplier
         await pilot.press("x")
         text = "\n".join(explanation(app))
         remote, onsite, shown = re.search(r"= ([\d,]+) / ([\d,]+) = ([\d.,]+)", text).groups()  # type: ignore[union-attr]

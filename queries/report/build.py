@@ -61,10 +61,12 @@ def scenario_section(session: PlanSession) -> dict[str, Any]:
         "result": result.as_report(),
         "delta": delta(result, base),
         "notes": list(result.changes.notes),  # e.g. a remote target that cannot be reached
-        # What the Site costs and Staffing screens show for the scenario, in the shape of the
-        # baseline's sections, so that a script can check them too.
+        # What the Site costs, Hiring reach and Staffing screens show for the scenario, in the
+        # shape of the baseline's sections, so that a script can check them too.
         "site_costs": site_costs_section(evaluation),
     }
+    if evaluation.reach is not None:  # what the Hiring reach screen shows for the scenario
+        section["reach"] = reach_section(evaluation.reach)
     if evaluation.staffing is not None:
         section["staffing"] = {"queues": evaluation.staffing.queues.to_dicts()}
     return section
