@@ -117,6 +117,13 @@ async def test_site_costs_panel_table_and_explanation_equal_the_report(case: Any
             assert len(figures) >= 4 and figures[:3] == expected[:3], total_row
             assert money(totals["annual_cost"]) in figures or len(figures) < 6
 
+        if size[1] >= 48:  # the chart, sorted by cost: the closed site, last, costs nothing in the scenario
+            closed = next(s for s in report["site_costs"]["sites"] if s["site_id"] not in
+                          {t["site_id"] for t in scenario["site_costs"]["sites"]})
+            bar = next(line for line in lines if line.startswith(f"{closed['site_id']} ") and "closes" not in line)
+            assert bar.split()[1] == "$0", bar
+            assert "Annual cost per site, scenario" in words
+
         await pilot.press("X")
         text = explanation(app)
         blocks = {"Baseline": base, "Scenario": result}
@@ -277,6 +284,12 @@ async def test_staffing_queues_are_the_reports_scenario(case: Any, size: tuple[i
         extra = scenario["delta"]["scheduled_fte"]
         if extra:
             assert f"{extra:+,} FTE at " in " ".join(screen_lines(app))
+        # Labels that say what they count: the table's peak is agents in one interval, the day
+        # chart's top an average; the weeks' last column is spare FTE (negative: short).
+        assert "Peak agents" in words and "agents (average)" in words and "Spare FTE" in words
+        # The demo's forecast looks ahead: its weeks start on Mondays after as-of.
+        weeks = [dt.date.fromisoformat(m.group(1)) for line in lines if (m := re.match(r"(\d{4}-\d{2}-\d{2}) ", line))]
+        assert weeks and all(w > dt.date.fromisoformat(report["as_of"]) and w.isoweekday() == 1 for w in weeks)
         for queue in scenario["staffing"]["queues"]:
             row = next(line for line in lines if line.startswith(f"{queue['queue']} "))
             assert row.startswith(f"{queue['queue']} {queue['peak_required']:,} {number(queue['required_fte'], 1)} "
