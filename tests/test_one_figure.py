@@ -310,3 +310,19 @@ async def test_scenarios_screen_shows_the_reports_result(case: Any, size: tuple[
         words = screen_words(app)
         assert f"Total annual cost {money(base['total_annual_cost'])} {money(result['total_annual_cost'])}" in words
         assert f"Annual savings {money(base['annual_savings'])} {money(result['annual_savings'])}" in words
+        # Every row of the table, baseline and scenario, as its cells hold them (also the rows
+        # scrolled out of view at 80x24).
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one("#cmp-table", DataTable)
+        rows = {row.value: [cell.plain for cell in table.get_row(row.value)][1:3] for row in table.rows}
+        expected = {
+            "total_annual_cost": money, "annual_savings": money, "one_time_cost": money, "payback_months": months,
+            "remote_share": share, "seats_freed": number, "reach_multiplier": lambda v: f"{v:,.2f}x",
+            "scheduled_fte": count,
+        }
+        for key, fmt in expected.items():
+            assert rows[key] == [fmt(base[key]), fmt(result[key])], key
+        for mode in MODES:
+            assert rows[f"headcount_by_mode.{mode}"] == [count(base["headcount_by_mode"][mode]),
+                                                         count(result["headcount_by_mode"][mode])], mode
