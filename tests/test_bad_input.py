@@ -667,8 +667,9 @@ def test_kpi_dates_in_1900_and_2200_set_the_period(tmp_path: Path, capsys: pytes
     """KPI rows on 1900-01-02 and 2200-12-31 (agents and assignments cover them).
 
     The contract allows any date. The as-of date defaults to the last day with KPI data, so
-    the report's as-of is 2200-12-31 and its period the 90 days before; the 1900 row only
-    stretches the monthly trend back to January 1900.
+    the report's as-of is 2200-12-31 and its period the 90 days before; the 1900 assignment
+    would stretch the monthly trend back to January 1900, but it stops at 36 months: the as-of
+    month, December 2200, and the 35 before it, from January 2198.
     """
     folder = build(
         tmp_path,
@@ -681,7 +682,8 @@ def test_kpi_dates_in_1900_and_2200_set_the_period(tmp_path: Path, capsys: pytes
     assert code == 0
     assert report["as_of"] == "2200-12-31"
     assert report["period"] == {"from": "2200-10-03", "to": "2200-12-31"}
-    assert report["headcount"]["monthly"][0]["month"] == "1900-01-01"
+    assert report["headcount"]["monthly"][0]["month"] == "2198-01-01"
+    assert len(report["headcount"]["monthly"]) == 36
     assert report["headcount"]["monthly"][-1]["month"] == "2200-12-01"
 
 
@@ -821,7 +823,7 @@ async def test_app_opens_a_valid_folder_and_shows_names_as_typed(name: str, tmp_
 
 LONG_NAME_VIEWS = {
     # view: (keys that open it, a figure of another row that must stay on screen)
-    "close dialog": (("c",), "Close date 2026-03-31"),
+    "close dialog": (("c",), "Close date 2026-04-30"),  # BOI has no lease end: the month after as-of
     "costs dialog": (("e",), "Lease"),
     "reach regions": (("3",), "Denver CO 25,000"),
     "headcount sites": (("2", "v"), "KEN Kennewick 2 1 0 3"),

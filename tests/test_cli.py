@@ -121,14 +121,16 @@ def test_report_headcount_and_reach_sections(small_folder: Path, capsys: pytest.
     report = json.loads(capsys.readouterr().out)
     headcount = report["headcount"]
     assert headcount["total"] == {"headcount": 7, "fte": 6.5}
-    assert headcount["monthly"] == [
-        {"month": "2026-03-01", "onsite": 4, "hybrid": 2, "remote": 1, "hires": 1, "leavers": 0}
-    ]
-    # Onsite reach: R1 (near KEN), R2 (BOI), R3 (TUL) = 2,600 + 6,500 + 8,700 CSRs;
-    # remote reach: all four regions, + 25,000 in Denver (see tests/test_reach.py).
-    assert report["reach"]["onsite"]["experienced_pool"] == 17_800
+    # The trend covers the HR history (assignments from 2024-01-01), not the KPI rows' two
+    # days: January 2024 to March 2026, 27 months.
+    assert len(headcount["monthly"]) == 27
+    assert headcount["monthly"][0] == {"month": "2024-01-01", "onsite": 4, "hybrid": 2, "remote": 0, "hires": 6, "leavers": 0}
+    assert headcount["monthly"][-1] == {"month": "2026-03-01", "onsite": 4, "hybrid": 2, "remote": 1, "hires": 1, "leavers": 0}
+    # Onsite reach: R1 (near KEN), R2 (BOI) = 2,600 + 6,500 CSRs (TUL is closing: it hires
+    # no one); remote reach: all four regions, 42,800 (see tests/test_reach.py).
+    assert report["reach"]["onsite"]["experienced_pool"] == 9_100
     assert report["reach"]["remote"]["experienced_pool"] == 42_800
-    assert report["reach"]["reach_multiplier"] == pytest.approx(42_800 / 17_800)
+    assert report["reach"]["reach_multiplier"] == pytest.approx(42_800 / 9_100)
     assert sorted(report["reach"]) == ["onsite", "reach_multiplier", "regions", "remote"]
 
 
@@ -143,3 +145,15 @@ def test_report_kpi_section_suppresses_small_groups(small_folder: Path, capsys: 
     ]
     assert all(c["difference"] is None and c["ci_low"] is None for c in kpi["comparisons"])
     assert {(c["group"], c["versus"]) for c in kpi["comparisons"]} == {("remote", "onsite"), ("hybrid", "onsite")}
+
+
+def test_markdown_formats_every_figure_of_a_kind_alike(small_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #22: an int printed 9100 beside a float printed 18,900. Now both have thousands
+    separators: the reach's experienced pool (an int, 2,600 + 6,500) and available pool (a
+    float, 150,000 x 0.05 + 380,000 x 0.03)."""
+    assert main(["report", "--data", str(small_folder), "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    assert "| reach.onsite.experienced_pool | 9,100 |" in md
+    assert "| reach.onsite.available_pool | 18,900 |" in md
+    cells = [c.strip() for line in md.splitlines() if line.startswith("|") for c in line.strip("|").split("|")]
+    assert [c for c in cells if c.isdigit() and len(c) >= 4] == []

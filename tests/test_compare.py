@@ -2,19 +2,20 @@
 
 Numbers are computed by hand on the small folder (tests/folders.py, as of 2026-03-31; see
 tests/test_site_costs.py): baseline total 545,480 = sites 270,000 + remote 3,000 + labor
-272,480; 4 onsite, 2 hybrid, 1 remote; onsite reach 17,800 CSRs, remote reach 42,800.
+272,480; 4 onsite, 2 hybrid, 1 remote; onsite reach 9,100 CSRs (KEN and BOI; TUL is closing and hires
+no one), remote reach 42,800.
 
 A = close KEN on its lease end (2026-12-31, no break fee): of A1, A2, A3 (KEN, onsite and
 hybrid) floor(0.8 x 3) = 2 stay as remote, A3 leaves and 1 is hired remote at A3's wage and
 FTE. Sites -150,000, remote +3,400 (3 more remote x 1,400, one hybrid fewer x 800), labor
 unchanged: savings 146,600; one-time 3 x 1,500 + 5,000 = 9,500; payback 9,500 / (146,600 /
 12) = 0.778 months; 2 onsite, 1 hybrid, 4 remote; KEN's 2.4 seats freed; onsite reach
-loses Tri-Cities (2,600): multiplier 42,800 / 15,200.
+loses Tri-Cities (2,600): multiplier 42,800 / 6,500.
 
 B = a 50% remote share: ceil(0.5 x 7) - 1 = 3 onsite agents move, lowest utilization first:
 A5 (BOI, 16.25%), then A1 and A2 (KEN, 24%). Remote +3 x 1,400 = 4,200 more a year
 (savings -4,200, payback n/a), one-time 3 x 1,500 = 4,500; 1 onsite, 2 hybrid, 4 remote;
-seats freed 1 (BOI) + 2 (KEN) = 3; reach unchanged, 42,800 / 17,800.
+seats freed 1 (BOI) + 2 (KEN) = 3; reach unchanged, 42,800 / 9,100.
 
 Commute (tests/test_commute.py has the arithmetic): the baseline's A1 and A2 drive 9,120 km
 a year each to KEN, A4 5,472 km to BOI (23,712 km); in A and in B, A1 and A2 are remote and
@@ -74,7 +75,7 @@ def test_comparison_by_hand(session: PlanSession) -> None:
     assert list(a["result"]) == OUTCOME_KEYS and list(a["delta"]) == OUTCOME_KEYS
 
     assert section["baseline"]["total_annual_cost"] == pytest.approx(545_480)
-    assert section["baseline"]["reach_multiplier"] == pytest.approx(42_800 / 17_800)
+    assert section["baseline"]["reach_multiplier"] == pytest.approx(42_800 / 9_100)
 
     ra = a["result"]
     assert ra["total_annual_cost"] == pytest.approx(398_880)
@@ -84,7 +85,7 @@ def test_comparison_by_hand(session: PlanSession) -> None:
     assert ra["headcount_by_mode"] == {"onsite": 2, "hybrid": 1, "remote": 4}
     assert ra["remote_share"] == pytest.approx(4 / 7)
     assert ra["seats_freed"] == pytest.approx(2.4)
-    assert ra["reach_multiplier"] == pytest.approx(42_800 / 15_200)
+    assert ra["reach_multiplier"] == pytest.approx(42_800 / 6_500)
     assert a["delta"]["headcount_by_mode"] == {"onsite": -2, "hybrid": -1, "remote": 3}
     assert a["delta"]["total_annual_cost"] == pytest.approx(-146_600)
 
@@ -95,7 +96,7 @@ def test_comparison_by_hand(session: PlanSession) -> None:
     assert rb["payback_months"] is None  # savings <= 0
     assert rb["headcount_by_mode"] == {"onsite": 1, "hybrid": 2, "remote": 4}
     assert rb["seats_freed"] == pytest.approx(3.0)
-    assert rb["reach_multiplier"] == pytest.approx(42_800 / 17_800)
+    assert rb["reach_multiplier"] == pytest.approx(42_800 / 9_100)
     assert b["delta"]["payback_months"] is None and b["delta"]["reach_multiplier"] == pytest.approx(0)
     # Closing KEN saves its agents their commute: A1 and A2 work from home.
     assert section["baseline"]["commute_km"] == pytest.approx(23_712)
@@ -116,7 +117,7 @@ def test_side_by_side_reads_like_the_screen(session: PlanSession) -> None:
         ["Headcount remote", "1", "4", "4"],
         ["Remote share", "14.3%", "57.1%", "57.1%"],
         ["Seats freed", "0.0", "2.4", "3.0"],
-        ["Reach multiplier", "2.40x", "2.82x", "2.40x"],
+        ["Reach multiplier", "4.70x", "6.58x", "4.70x"],
         ["Commute km/yr", "23,712", "5,472", "5,472"],
         ["Commute hours/yr", "474", "109", "109"],
         ["Commute cost/yr", "$10,196", "$2,353", "$2,353"],
@@ -158,7 +159,11 @@ def test_one_scenario_keeps_the_report_as_it_was(small_folder: Path, files: tupl
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert list(data) == ["as_of", "period", "data", "site_costs", "headcount", "kpi", "reach", "commute", "scenario", "plan"]
-    assert list(data["scenario"]) == ["name", "baseline", "result", "delta", "notes"]
+    # The spec's keys first; then the scenario's own site costs and reach, which its screens
+    # show (issue #22: one figure everywhere; the small folder has no forecast, so no staffing).
+    assert list(data["scenario"]) == ["name", "baseline", "result", "delta", "notes", "site_costs", "reach"]
+    assert list(data["scenario"]["site_costs"]) == list(data["site_costs"])
+    assert list(data["scenario"]["reach"]) == list(data["reach"])
     # Before the command: `wfplan --scenario FILE report` still works, the same way.
     assert main(["--scenario", str(files[0]), "report", "--data", str(small_folder)]) == 0
     assert capsys.readouterr().out == out
@@ -199,7 +204,7 @@ def test_markdown_is_one_side_by_side_table(small_folder: Path, files: tuple[Pat
         "| Headcount remote | 1 | 4 | 4 |",
         "| Remote share | 14.3% | 57.1% | 57.1% |",
         "| Seats freed | 0.0 | 2.4 | 3.0 |",
-        "| Reach multiplier | 2.40x | 2.82x | 2.40x |",
+        "| Reach multiplier | 4.70x | 6.58x | 4.70x |",
         "| Commute km/yr | 23,712 | 5,472 | 5,472 |",
         "| Commute hours/yr | 474 | 109 | 109 |",
         "| Commute cost/yr | $10,196 | $2,353 | $2,353 |",

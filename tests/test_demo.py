@@ -446,8 +446,10 @@ def test_forecast_covers_two_queues_half_hourly_for_four_weeks(default):
         FROM forecast GROUP BY queue""").fetchall()}
     assert set(queues) == {"billing", "tech_support"}
     for first, last, day_count, aht in queues.values():
-        assert first.date() == DEFAULT_END - datetime.timedelta(days=27)
-        assert last.date() == DEFAULT_END
+        # Four whole weeks ahead, from the first Monday after the last day of data.
+        assert first.date() > DEFAULT_END and first.date() - DEFAULT_END <= datetime.timedelta(days=7)
+        assert first.date().isoweekday() == 1
+        assert last.date() == first.date() + datetime.timedelta(days=27)
         assert day_count == 28 and 240 <= aht <= 600
     assert one(default, "SELECT count(DISTINCT minute(interval_start)) FROM forecast") == 2
     by_hour = dict(default.sql("SELECT hour(interval_start), sum(contacts) "

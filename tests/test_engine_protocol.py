@@ -73,7 +73,7 @@ def test_a_fake_engine_drives_the_loading_code_to_the_same_figures(small_folder:
     data = load_plan_data(fake, period, available)
     kpis = load_kpi_inputs(fake, period)
     # The fake was asked by name, with the period's dates bound as parameters.
-    assert [name for name, _ in fake.asked] == ["kpi_date_range", "sites_active", "workforce_on_date",
+    assert [name for name, _ in fake.asked] == ["kpi_date_range", "assignment_first_start", "sites_active", "workforce_on_date",
                                                 "headcount_monthly", "regions", "kpi_agent_sums", "attrition_inputs"]
     assert dict(fake.asked)["workforce_on_date"] == {"as_of": AS_OF}
     assert dict(fake.asked)["kpi_agent_sums"] == {"start": dt.date(2026, 1, 1), "end": AS_OF}

@@ -210,11 +210,15 @@ async def test_every_screen_exports_its_table(small_folder: Path, exports: Path)
         await export_with_dialog(pilot)
         months = read_csv(exports / "headcount-months-2026-03-31.csv")
         # On 2026-03-01: A1, A2, A5, A7 onsite; A3, A4 hybrid; A6 remote; A7 hired in March.
-        assert months == [
+        # The months run back to January 2024 (the HR history), newest first: 27 of them.
+        assert months[:2] == [
             ["Month", "Onsite", "Hybrid", "Remote", "Remote %", "Hires onsite", "Hires hybrid", "Hires remote",
              "Leavers onsite", "Leavers hybrid", "Leavers remote"],
             ["2026-03-01", "4", "2", "1", str(1 / 7), "1", "0", "0", "0", "0", "0"],
         ]
+        # 1 January 2024: A1-A6 hired that day, A1, A2, A5, A6 onsite and A3, A4 hybrid.
+        assert len(months) == 1 + 27
+        assert months[-1] == ["2024-01-01", "4", "2", "0", "0.0", "4", "2", "0", "0", "0", "0"]
         await pilot.press("v")
         await export_with_dialog(pilot)
         assert read_csv(exports / "headcount-sites-2026-03-31.csv") == [
@@ -230,7 +234,8 @@ async def test_every_screen_exports_its_table(small_folder: Path, exports: Path)
         assert regions[0] == ["Region", "St", "CSRs", "Available", "Wage", "Unemp", "Broadband", "Site km", "Reach"]
         # Largest experienced pool first; available = labor force x unemployment.
         assert [(r[0], r[2], r[8]) for r in regions[1:]] == [
-            ("Denver", "25000", "remote only"), ("Tulsa", "8700", "both"), ("Boise", "6500", "both"),
+            # Tulsa lies beside TUL, which is closing and hires no one: remote only.
+            ("Denver", "25000", "remote only"), ("Tulsa", "8700", "remote only"), ("Boise", "6500", "both"),
             ("Tri-Cities", "2600", "both"),
         ]
         assert float(regions[1][3]) == pytest.approx(1_600_000 * 0.035)

@@ -23,8 +23,11 @@ from queries.model.headcount import (
     monthly_trend,
     observed_rates,
     transition_plan,
+    trend_range,
 )
-from queries.plan.loading import load_monthly, load_workforce
+from queries.model.period import DataRange, Period
+from queries.plan.loading import load_monthly, load_plan_data, load_workforce
+from tests.folders import base_tables, write_folder
 
 D = dt.date
 
@@ -126,3 +129,46 @@ def test_observed_rates() -> None:
     rates = observed_rates(trend)
     assert rates.attrition == {"onsite": 6 / 200, "hybrid": 0.0, "remote": 1 / 100}
     assert rates.hiring_mix == {"onsite": 0.25, "hybrid": 0.0, "remote": 0.75}
+
+
+# -- the trend's range (spec/model.md, "Monthly trend") ---------------------------------
+
+
+def test_the_trend_covers_the_hr_history_not_the_kpi_range(engine) -> None:  # type: ignore[no-untyped-def]
+    """The KPI rows span 2026-03-30..31 only; assignments start on 2024-01-01. The trend runs
+    from January 2024 through the as-of month, March 2026: 12 + 12 + 3 = 27 months.
+    1 January 2024: A1-A6 are hired that day; A1, A2, A5, A6 onsite (4), A3, A4 hybrid (2);
+    6 hires in January 2024."""
+    period = Period(as_of=D(2026, 3, 31), start=D(2026, 1, 1), end=D(2026, 3, 31))
+    data = load_plan_data(engine, period, DataRange(D(2026, 3, 30), D(2026, 3, 31)))
+    trend = monthly_trend(data.monthly)
+    assert trend.height == 27
+    assert trend["month"][0] == D(2024, 1, 1) and trend["month"][-1] == D(2026, 3, 1)
+    first = trend.row(0, named=True)
+    assert (first["onsite"], first["hybrid"], first["remote"], first["hires"]) == (4, 2, 0, 6)
+
+
+def test_the_trend_is_capped_at_36_months(tmp_path: Path) -> None:
+    """A1's assignment (and hire) starts on 2020-01-01: the trend would run 75 months, so it
+    starts 35 months before the as-of month (March 2026): April 2023, 36 months in all."""
+    tables = base_tables()
+    tables["agents"] = tables["agents"].with_columns(
+        hire_date=pl.when(pl.col("agent_id") == "A1").then(D(2020, 1, 1)).otherwise(pl.col("hire_date")))
+    tables["assignments"] = tables["assignments"].with_columns(
+        start_date=pl.when(pl.col("agent_id") == "A1").then(D(2020, 1, 1)).otherwise(pl.col("start_date")))
+    engine, result = open_folder(write_folder(tmp_path / "data", tables))
+    assert result.ok, result.summary()
+    period = Period(as_of=D(2026, 3, 31), start=D(2026, 1, 1), end=D(2026, 3, 31))
+    trend = monthly_trend(load_plan_data(engine, period, None).monthly)
+    assert trend.height == 36
+    assert trend["month"][0] == D(2023, 4, 1) and trend["month"][-1] == D(2026, 3, 1)
+    # April 2023: only A1 is employed, onsite.
+    assert trend.row(0, named=True)["onsite"] == 1
+
+
+def test_trend_range_by_hand() -> None:
+    assert trend_range(D(2024, 1, 15), D(2026, 3, 31)) == (D(2024, 1, 1), D(2026, 3, 31))
+    # 2026-12 minus 35 months = 2024-01.
+    assert trend_range(D(2019, 5, 1), D(2026, 12, 2)) == (D(2024, 1, 1), D(2026, 12, 2))
+    assert trend_range(None, D(2026, 3, 31)) == (D(2026, 3, 1), D(2026, 3, 31))
+    assert trend_range(D(2027, 1, 1), D(2026, 3, 31)) == (D(2026, 3, 1), D(2026, 3, 31))

@@ -70,7 +70,7 @@ async def test_drill_into_a_site_and_back(small_folder: Path) -> None:
         await pilot.press("2", "v", "down", "enter")  # BOI, then KEN
         screen = app.screen
         assert screen.site == "KEN"
-        assert "On 2026-03-31, KEN" in screen_text(app)
+        assert "Scenario on 2026-03-31, KEN" in screen_text(app)
         assert "esc All sites" in screen_text(app)
         await pilot.press("escape")
         assert screen.site is None

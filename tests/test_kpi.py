@@ -19,7 +19,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,10 +33,10 @@ from queries.model.kpi import (
     TENURE_BANDS,
     KpiInputs,
     compare,
+    delta_method,
     kpi_groups,
     kpi_section,
-    t_quantile,
-    welch_interval,
+    welch_half_width,
 )
 from queries.model.period import Period
 from queries.plan.loading import load_kpi_inputs
@@ -264,6 +263,9 @@ def test_a_period_without_kpi_rows_gives_typed_frames_and_no_groups(tmp_path: Pa
     section = kpi_section(inputs, min_agents=5)
     assert section["groups"] == []
     assert all(c["difference"] is None for c in section["comparisons"])
+    # It says there is no data, not the privacy floor's "suppressed (< 5 agents)".
+    reasons = {c.reason for c in compare(inputs.agent_sums, "remote", "onsite", min_agents=5)}
+    assert reasons == {"no remote or onsite KPI rows in the period"}
 
 
 # -- pure frames for the model ----------------------------------------------------------------
@@ -303,62 +305,118 @@ def test_zero_denominator_is_none_not_zero() -> None:
     assert row["contacts"] == 0 and row["suppressed"] is False
 
 
-def test_welch_interval_matches_scipy() -> None:
-    remote = [(8, 10), (7, 10), (9, 12), (15, 20), (6, 10), (12, 14)]
-    onsite = [(5, 10), (6, 10), (10, 16), (7, 12), (9, 10), (4, 8), (11, 20)]
+def test_delta_method_interval_by_hand() -> None:
+    """Remote FCR: R1 6/10, R2 16/20 (twice the eligible contacts of R1), R3 8/10.
+    R = 30/40 = 0.75, mean(den) = 40/3, z_i = (num_i - 0.75 den_i) / (40/3):
+      R1 (6 - 7.5) x 3/40 = -0.1125, R2 (16 - 15) x 3/40 = 0.075, R3 (8 - 7.5) x 3/40 = 0.0375;
+      mean 0, var(z) = (0.01265625 + 0.005625 + 0.00140625) / 2 = 0.00984375, V_a = / 3 = 0.00328125.
+    Onsite FCR: O1 5/10, O2 14/20, O3 6/10. R = 25/40 = 0.625:
+      z = -1.25 x 3/40 = -0.09375, 1.5 x 3/40 = 0.1125, -0.25 x 3/40 = -0.01875;
+      var(z) = (0.0087890625 + 0.01265625 + 0.0003515625) / 2 = 0.0108984375, V_b = 0.0036328125.
+    Difference 0.75 - 0.625 = 0.125; V = 0.0069140625;
+    df = V^2 / (V_a^2 / 2 + V_b^2 / 2) = 4.7804260e-05 / 1.1981964e-05 = 3.98969...
+    half = t(0.975, df) x sqrt(V).
+    (Per-agent ratios would have given remote 0.6, 0.8, 0.8: the wrong variance.)"""
     sums = agent_sums(
-        fcr_agents("remote", "R", remote) + fcr_agents("onsite", "O", onsite)
-        # An onsite agent with no FCR-eligible contact has no FCR: left out of the test.
+        fcr_agents("remote", "R", [(6, 10), (16, 20), (8, 10)]) + fcr_agents("onsite", "O", [(5, 10), (14, 20), (6, 10)])
+        # An onsite agent with no FCR-eligible contact has no FCR: left out of n.
         + [{"agent_id": "O9", "work_mode": "onsite", "contacts": 5}]
     )
-    [fcr] = compare(sums, "remote", "onsite", ["fcr"], min_agents=5)
-    a = np.array([r / e for r, e in remote])
-    b = np.array([r / e for r, e in onsite])
-    scipy_ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
-    # The textbook interval (around the per-agent mean difference) is scipy's exactly.
-    assert welch_interval(a, b) == pytest.approx((scipy_ci.low, scipy_ci.high), rel=1e-12)
-    # The same half-width by Welch's formulas with scipy's t quantile.
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = stats.t.ppf(0.975, df) * np.sqrt(va + vb)
-    assert (scipy_ci.high - scipy_ci.low) / 2 == pytest.approx(half, rel=1e-12)
-    # The shown difference is of the group-level KPIs, 57/76 - 52/86, and the interval is
-    # centred on it with Welch's half-width, so it always contains what the screen shows.
-    difference = 57 / 76 - 52 / 86
-    assert fcr.difference == pytest.approx(difference)
-    assert (fcr.ci_low, fcr.ci_high) == pytest.approx((difference - half, difference + half), rel=1e-12)
-    assert fcr.significant == (difference - half > 0 or difference + half < 0)
+    [fcr] = compare(sums, "remote", "onsite", ["fcr"], tenure_adjusted=False, min_agents=2)
+    v_a, v_b = 0.00328125, 0.0036328125
+    df = (v_a + v_b) ** 2 / (v_a**2 / 2 + v_b**2 / 2)
+    assert df == pytest.approx(3.98969, rel=1e-5)
+    half = stats.t.ppf(0.975, df) * (v_a + v_b) ** 0.5
+    assert fcr.difference == pytest.approx(0.125)
+    assert (fcr.ci_low, fcr.ci_high) == pytest.approx((0.125 - half, 0.125 + half), rel=1e-12)
+    assert fcr.significant is False  # 0.125 - 0.2311 < 0 < 0.125 + 0.2311
+    a = delta_method(sums.filter(pl.col("work_mode") == "remote"), KPIS["fcr"])
+    assert a is not None and (a.value, a.variance, a.agents) == pytest.approx((0.75, v_a, 3))
 
 
-def test_welch_interval_needs_two_values_and_some_spread() -> None:
-    assert welch_interval(np.array([0.5]), np.array([0.1, 0.2])) is None
-    assert welch_interval(np.array([0.5, 0.5]), np.array([0.2, 0.2])) is None
+def test_welch_half_width_needs_two_values_and_some_spread() -> None:
+    assert welch_half_width([(0.01, 1), (0.02, 3)]) is None
+    assert welch_half_width([(0.0, 2), (0.0, 3)]) is None
+    # One term of n = 11: df 10, t(0.975, 10) = 2.228139 x sqrt(0.04) = 0.445628.
+    assert welch_half_width([(0.04, 11)]) == pytest.approx(2.228138851986274 * 0.2, rel=1e-12)
 
 
-@pytest.mark.parametrize("df", [1, 1.5, 2.7, 4, 9.3, 30, 117.5, 1_000, 40_000])
-@pytest.mark.parametrize("p", [0.6, 0.9, 0.95, 0.975, 0.995, 0.025])
-def test_t_quantile_matches_scipy(p: float, df: float) -> None:
-    assert t_quantile(p, df) == pytest.approx(stats.t.ppf(p, df), rel=1e-12)
+def test_scipy_is_imported_only_for_an_interval() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, queries.model.kpi; print('scipy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
 def test_tenure_adjustment_can_reverse_the_sign() -> None:
     # Remote is mostly senior, onsite mostly junior; within each band remote is worse.
     sums = agent_sums(
         fcr_agents("remote", "RS", [(80, 100)] * 8, "> 24 months")
-        + fcr_agents("remote", "RJ", [(60, 100)] * 2, "< 6 months")
+        + fcr_agents("remote", "RJ", [(60, 100)] * 5, "< 6 months")
         + fcr_agents("remote", "RM", [(100, 100)], "6-24 months")  # no onsite agent: band skipped
-        + fcr_agents("onsite", "OS", [(85, 100)] * 2, "> 24 months")
+        + fcr_agents("onsite", "OS", [(85, 100)] * 5, "> 24 months")
         + fcr_agents("onsite", "OJ", [(65, 100)] * 8, "< 6 months")
     )
     [fcr] = compare(sums, "remote", "onsite", ["fcr"], min_agents=5)
-    # Raw: remote (640 + 120 + 100) / 1100 = 0.7818, onsite (170 + 520) / 1000 = 0.69.
-    assert fcr.difference == pytest.approx(860 / 1100 - 0.69)
+    # Raw: remote (640 + 300 + 100) / 1400 = 0.742857, onsite (425 + 520) / 1300 = 0.726923.
+    assert fcr.difference == pytest.approx(1040 / 1400 - 945 / 1300)
     # Bands: > 24 months 0.80 - 0.85 = -0.05 and < 6 months 0.60 - 0.65 = -0.05, each with
-    # weight min(8, 2) = min(2, 8) = 2: -0.05.
+    # weight min(8, 5) = min(5, 8) = 5: -0.05.
     assert fcr.tenure_adjusted_difference == pytest.approx(-0.05)
-    assert fcr.explained_by_tenure == pytest.approx(860 / 1100 - 0.69 + 0.05)
+    assert fcr.explained_by_tenure == pytest.approx(1040 / 1400 - 945 / 1300 + 0.05)
+    # Every agent of a band has the same FCR: no spread, no interval.
+    assert fcr.tenure_adjusted_ci_low is None and fcr.tenure_adjusted_ci_high is None
     [unadjusted] = compare(sums, "remote", "onsite", ["fcr"], tenure_adjusted=False, min_agents=5)
     assert unadjusted.tenure_adjusted_difference is None
+
+
+def test_tenure_adjusted_interval_by_hand() -> None:
+    """Two bands, min_agents 2.
+    > 24 months: remote 6/10, 16/20, 8/10 (R 0.75, V 0.00328125, n 3), onsite 5/10, 14/20,
+      6/10 (R 0.625, V 0.0036328125, n 3): difference 0.125, w = 3.
+    < 6 months: remote 3/10, 5/10 (R 0.4; z = (3 - 4)/10 = -0.1, +0.1; var 0.02, V 0.01, n 2),
+      onsite 7/10, 8/10, 9/10, 6/10 (R 0.75; z = -0.05, 0.05, 0.15, -0.15; var = 0.05 / 3,
+      V = 0.05 / 12, n 4): difference -0.35, w = 2.
+    Adjusted = (3 x 0.125 + 2 x -0.35) / 5 = (0.375 - 0.7) / 5 = -0.065.
+    Terms / 25: 9 x 0.00328125, 9 x 0.0036328125, 4 x 0.01, 4 x 0.05 / 12, with n 3, 3, 2, 4;
+    half = t(0.975, df) x sqrt(sum of terms), df = (sum)^2 / sum(term^2 / (n - 1))."""
+    sums = agent_sums(
+        fcr_agents("remote", "RS", [(6, 10), (16, 20), (8, 10)]) + fcr_agents("onsite", "OS", [(5, 10), (14, 20), (6, 10)])
+        + fcr_agents("remote", "RJ", [(3, 10), (5, 10)], "< 6 months")
+        + fcr_agents("onsite", "OJ", [(7, 10), (8, 10), (9, 10), (6, 10)], "< 6 months")
+    )
+    [fcr] = compare(sums, "remote", "onsite", ["fcr"], min_agents=2)
+    assert fcr.tenure_adjusted_difference == pytest.approx(-0.065)
+    terms = [(9 * 0.00328125 / 25, 3), (9 * 0.0036328125 / 25, 3), (4 * 0.01 / 25, 2), (4 * 0.05 / 12 / 25, 4)]
+    variance = sum(v for v, _ in terms)
+    df = variance**2 / sum(v**2 / (n - 1) for v, n in terms)
+    half = stats.t.ppf(0.975, df) * variance**0.5
+    assert (fcr.tenure_adjusted_ci_low, fcr.tenure_adjusted_ci_high) == pytest.approx((-0.065 - half, -0.065 + half))
+    assert fcr.as_report()["tenure_adjusted_ci_low"] == pytest.approx(-0.065 - half)
+
+
+def test_a_band_under_the_floor_is_left_out_of_the_adjusted_figure() -> None:
+    """Issue #16: with 2 new remote agents (a band under the floor of 5), the adjusted
+    difference plus the onsite band's FCR would give their exact FCR. So that band is left out:
+    > 24 months remote 5 x 80/100, onsite 5 x 70/100: 0.10, the only band left.
+    (Kept, < 6 months would add 2 x (0.50 - 0.60) and give (5 x 0.1 - 0.2) / 7.)"""
+    sums = agent_sums(
+        fcr_agents("remote", "RS", [(80, 100)] * 5) + fcr_agents("onsite", "OS", [(70, 100)] * 5)
+        + fcr_agents("remote", "RJ", [(50, 100)] * 2, "< 6 months")
+        + fcr_agents("onsite", "OJ", [(60, 100)] * 6, "< 6 months")
+    )
+    [fcr] = compare(sums, "remote", "onsite", ["fcr"], min_agents=5)
+    assert fcr.tenure_adjusted_difference == pytest.approx(0.10)
+    # No band with 5 agents on both sides: no adjusted figure and no interval.
+    only_small = agent_sums(
+        fcr_agents("remote", "RS", [(80, 100)] * 4) + fcr_agents("onsite", "OS", [(70, 100)] * 5)
+        + fcr_agents("remote", "RJ", [(50, 100)] * 2, "< 6 months")
+        + fcr_agents("onsite", "OJ", [(60, 100)] * 6, "< 6 months")
+    )
+    [none] = compare(only_small, "remote", "onsite", ["fcr"], min_agents=5)
+    assert none.difference is not None
+    assert none.tenure_adjusted_difference is None and none.tenure_adjusted_ci_low is None
 
 
 # -- privacy floor ----------------------------------------------------------------------------
@@ -443,8 +501,9 @@ def test_kpi_section_has_exactly_the_report_keys(march: KpiInputs) -> None:
     ]
     assert list(comparisons[0]) == [
         "kpi", "group", "versus", "difference", "ci_low", "ci_high", "significant", "tenure_adjusted_difference",
+        "tenure_adjusted_ci_low", "tenure_adjusted_ci_high",
     ]
-    # Remote vs onsite AHT: 215 - 266.67; CI from 3 per-agent values a side.
+    # Remote vs onsite AHT: 215 - 266.67; CI from 3 agents' linearized values a side.
     aht = comparisons[COMPARED_KPIS.index("aht_seconds")]
     assert aht["difference"] == pytest.approx(215 - 8000 / 30)
     assert all(c["difference"] is None for c in comparisons if c["group"] == "hybrid")

@@ -226,45 +226,48 @@ def test_reach_multiplier() -> None:
 
 
 def test_reach_on_the_small_folder_and_a_closure(small_folder: Path) -> None:
-    """Nearest sites, flat-earth by hand:
+    """TUL is `closing`: it hires no one, though R3 lies 0.51 km from it (spec/model.md,
+    "Onsite reach"). Nearest hiring sites (KEN, BOI), flat-earth by hand for short distances:
     R1-KEN: dlat 0.0188, dlon 0.0372 x cos 46.22 = 0.0257 -> 0.0319 deg = 3.54 km
     R2-BOI: dlat 0.0050, dlon 0.0023 x cos 43.62 = 0.0017 -> 0.0053 deg = 0.59 km
-    R3-TUL: dlat 0.0040, dlon 0.0028 x cos 36.15 = 0.0023 -> 0.0046 deg = 0.51 km
-    R4-TUL: dlat 3.586, dlon 8.997 x cos 37.95 = 7.097 -> 7.952 deg = 884 km (too far)
-    Onsite R1-R3: CSRs 2,600 + 6,500 + 8,700 = 17,800; available 150,000 x 0.05 +
-    380,000 x 0.03 + 500,000 x 0.04 = 7,500 + 11,400 + 20,000 = 38,900; median wage: by wage
-    17.9 (8,700), 18.5 (15,200 running) >= 8,900 -> 18.5.
+    R3-BOI: haversine (36.15, -95.99) to (43.615, -116.2023) = 1,907 km (too far)
+    R4-BOI: haversine (39.74, -104.99) to (43.615, -116.2023) = 1,025 km (too far)
+    Onsite R1, R2: CSRs 2,600 + 6,500 = 9,100; available 150,000 x 0.05 + 380,000 x 0.03 =
+    7,500 + 11,400 = 18,900; median wage: by wage 18.5 (6,500 running) >= 4,550 -> 18.5.
     Remote: all four (R3's NULL broadband passes at minimum 0): 42,800 CSRs; available
-    38,900 + 1,600,000 x 0.035 = 94,900; running 8,700, 15,200, 17,800, 42,800 >= 21,400 at
-    21.0. Multiplier 42,800 / 17,800 = 2.4045.
-    Closing KEN: R1's nearest is BOI, about 370 km away; onsite R2, R3: 15,200 CSRs,
-    available 31,400, median 17.9 (8,700 >= 7,600); multiplier 42,800 / 15,200 = 2.8158."""
+    18,900 + 20,000 + 1,600,000 x 0.035 = 94,900; running 8,700, 15,200, 17,800, 42,800 >=
+    21,400 at 21.0. Multiplier 42,800 / 9,100 = 4.7033.
+    Closing KEN: R1's nearest is BOI, about 370 km away; onsite R2 alone: 6,500 CSRs,
+    available 11,400, median 18.5; multiplier 42,800 / 6,500 = 6.5846."""
     engine, result = open_folder(small_folder)
     assert result.ok
-    session = PlanSession(load_workforce(engine, dt.date(2026, 3, 31)), Parameters())
+    session = PlanSession(load_workforce(engine, dt.date(2026, 3, 31)), Parameters(), regions=engine.query("regions"))
     baseline = session.baseline_evaluation
-    reach = region_reach(engine.query("regions"), baseline.workforce.sites, baseline.params.hiring)
-    assert reach["nearest_site_id"].to_list() == ["KEN", "BOI", "TUL", "TUL"]
-    assert reach["nearest_site_km"].to_list() == pytest.approx([3.54, 0.586, 0.511, 884], rel=2e-3)
+    reach = baseline.reach
+    assert reach is not None
+    assert reach["nearest_site_id"].to_list() == ["KEN", "BOI", "BOI", "BOI"]
+    assert reach["nearest_site_km"].to_list() == pytest.approx([3.54, 0.586, 1907.26, 1024.91], rel=2e-3)
     assert reach["available_pool"].to_list() == pytest.approx([7_500, 11_400, 20_000, 56_000])
 
     section = reach_section(reach)
     assert list(section) == ["onsite", "remote", "reach_multiplier", "regions"]
-    assert section["onsite"] == {"regions": 3, "experienced_pool": 17_800,
-                                 "available_pool": pytest.approx(38_900), "median_wage": 18.5}
+    assert section["onsite"] == {"regions": 2, "experienced_pool": 9_100,
+                                 "available_pool": pytest.approx(18_900), "median_wage": 18.5}
     assert section["remote"] == {"regions": 4, "experienced_pool": 42_800,
                                  "available_pool": pytest.approx(94_900), "median_wage": 21.0}
-    assert section["reach_multiplier"] == pytest.approx(42_800 / 17_800)
-    assert [r["in_onsite_reach"] for r in section["regions"]] == [True, True, True, False]
+    assert section["reach_multiplier"] == pytest.approx(42_800 / 9_100)
+    assert [r["in_onsite_reach"] for r in section["regions"]] == [True, True, False, False]
     assert set(section["regions"][0]) == {"region_id", "nearest_site_km", "in_onsite_reach", "in_remote_reach"}
+    assert baseline.outcome.reach_multiplier == pytest.approx(42_800 / 9_100)
 
     session.edit(Scenario().with_closure(Closure(site_id="KEN", close_date=dt.date(2026, 9, 30))))
     closed = session.evaluate()
-    after = reach_section(region_reach(engine.query("regions"), closed.workforce.sites, closed.params.hiring))
-    assert after["onsite"] == {"regions": 2, "experienced_pool": 15_200,
-                               "available_pool": pytest.approx(31_400), "median_wage": 17.9}
+    assert closed.reach is not None
+    after = reach_section(closed.reach)
+    assert after["onsite"] == {"regions": 1, "experienced_pool": 6_500,
+                               "available_pool": pytest.approx(11_400), "median_wage": 18.5}
     assert after["remote"] == section["remote"]
-    assert after["reach_multiplier"] == pytest.approx(42_800 / 15_200)
+    assert after["reach_multiplier"] == pytest.approx(42_800 / 6_500)
 
 
 # -- properties -----------------------------------------------------------------------------

@@ -21,23 +21,24 @@ def make_app(folder: Path) -> WfplanApp:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_pools_and_a_policy_edit(small_folder: Path, size: tuple[int, int]) -> None:
-    """Onsite: R1, R2, R3 near the three sites = 2,600 + 6,500 + 8,700 = 17,800 CSRs.
-    Remote, all states: + Denver's 25,000 = 42,800; multiplier 42,800 / 17,800 = 2.4x.
-    Policy "WA" only: remote = R1 = 2,600; multiplier 2,600 / 17,800 = 0.1x."""
+    """Onsite: R1, R2 near the open sites KEN, BOI = 2,600 + 6,500 = 9,100 CSRs (R3 is near
+    TUL, which is closing and hires no one). Remote, all states: + R3's 8,700 + Denver's 25,000
+    = 42,800; multiplier 42,800 / 9,100 = 4.70x. Policy "WA" only: remote = R1 = 2,600;
+    multiplier 2,600 / 9,100 = 0.29x."""
     app = make_app(small_folder)
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         await pilot.press("3")
         words = screen_words(app)
-        assert "Regions 3 4 2.4x" in words
-        assert "Experienced CSRs 17,800 42,800" in words
+        assert "Regions 2 4 4.7x" in words
+        assert "Experienced CSRs 9,100 42,800" in words
         await pilot.press("p")
         app.screen.query_one("#field-allowed_states", Input).value = "WA"
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.scenario.parameters.hiring.allowed_states == ["WA"]
         words = screen_words(app)
-        assert "Experienced CSRs 17,800 2,600" in words and "0.1x" in words
+        assert "Experienced CSRs 9,100 2,600" in words and "0.3x" in words
         assert "states WA" in words
 
 
@@ -54,14 +55,14 @@ async def test_a_bad_policy_value_is_refused(small_folder: Path) -> None:
 
 
 async def test_closing_a_site_shrinks_onsite_reach(small_folder: Path) -> None:
-    """Closing KEN removes R1 (2,600) from onsite reach: 15,200; 42,800 / 15,200 = 2.8x."""
+    """Closing KEN removes R1 (2,600) from onsite reach: 6,500; 42,800 / 6,500 = 6.6x."""
     app = make_app(small_folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await pilot.press("down", "c", "enter", "3")
         await pilot.pause()
         words = screen_words(app)
-        assert "Experienced CSRs 15,200 42,800" in words and "2.8x" in words
+        assert "Experienced CSRs 6,500 42,800" in words and "6.6x" in words
 
 
 def test_map_places_points_and_keeps_the_most_important() -> None:

@@ -83,7 +83,7 @@ async def test_compare_the_active_scenario_with_a_saved_one(small_folder: Path, 
             ["4", "2", "1"], ["2", "1", "2"], ["1", "4", "4"]]
         assert rows["remote_share"][:3] == ["14.3%", "57.1%", "57.1%"]
         assert rows["seats_freed"][:3] == ["0.0", "2.4", "3.0"]
-        assert rows["reach_multiplier"][:3] == ["2.40x", "2.82x", "2.40x"]
+        assert rows["reach_multiplier"][:3] == ["4.70x", "6.58x", "4.70x"]
         assert "scheduled_fte" not in rows  # no forecast, no staffing
         words = screen_words(app)
         assert "A Untitled ● active, unsaved edits" in words and "B Half remote half-remote.toml" in words
@@ -97,7 +97,7 @@ async def test_compare_the_active_scenario_with_a_saved_one(small_folder: Path, 
             assert len(rows["total_annual_cost"]) == 3
         # Every number whole on the screen, at 80 columns too.
         assert "Total annual cost $545,480 $398,880 $549,680" in words
-        assert "Reach multiplier 2.40x 2.82x 2.40x" in words
+        assert "Reach multiplier 4.70x 6.58x 4.70x" in words
 
         await pilot.press("u")  # undo the closure: A follows the active scenario
         await loaded(pilot)

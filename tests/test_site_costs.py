@@ -200,3 +200,32 @@ def test_a_parameter_set_back_to_unset_is_no_change() -> None:
     scenario = Scenario().with_parameters("remote", {"stipend_monthly": 75}).with_parameters("remote", {"stipend_monthly": None})
     assert scenario == Scenario()
     assert scenario.is_empty
+
+
+def test_a_closure_retains_the_first_agents_in_agent_id_order(small_folder: Path) -> None:
+    """spec/model.md, "Close a site" (issue #22, correction 4): KEN has A1, A2 (onsite) and A3
+    (hybrid); retain_share 0.5 keeps floor(0.5 x 3) = 1, the first in agent_id order: A1 becomes
+    remote, A2 and A3 leave. The assignments are written in reverse order, so that the row order
+    of the data cannot be what picks A1."""
+    from tests.folders import base_tables, write_folder
+
+    tables = base_tables()
+    tables["assignments"] = tables["assignments"].reverse()
+    engine, result = open_folder(write_folder(small_folder.parent / "reversed", tables))
+    assert result.ok
+    session = PlanSession(load_workforce(engine, AS_OF), Parameters())
+    session.edit(Scenario().with_closure(Closure(site_id="KEN", close_date=dt.date(2026, 12, 31), retain_share=0.5,
+                                                 backfill_share=0)))
+    agents = dict(session.evaluate().workforce.agents.select("agent_id", "work_mode").iter_rows())
+    assert agents["A1"] == "remote"
+    assert "A2" not in agents and "A3" not in agents
+
+
+def test_a_scenario_may_raise_the_privacy_floor_but_not_lower_it(session: PlanSession) -> None:
+    """The KPI screen and the report read one floor, `PlanSession.privacy_floor`: a what-if
+    must not show a group the configuration (default 5) suppresses."""
+    assert session.privacy_floor == 5
+    session.edit(Scenario().with_parameters("privacy", {"min_group_agents": 1}))
+    assert session.privacy_floor == 5
+    session.edit(Scenario().with_parameters("privacy", {"min_group_agents": 9}))
+    assert session.privacy_floor == 9

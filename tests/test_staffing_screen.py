@@ -84,7 +84,7 @@ async def test_editing_the_service_level_raises_the_fte(staffed_folder: Path, si
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         await pilot.press("5")
-        assert "Queues: scheduled 84 FTE" in screen_words(app)
+        assert "Queues: 84 FTE scheduled" in screen_words(app)
         await pilot.press("t")
         app.screen.query_one("#field-service_level", Input).value = "0.95"
         await pilot.press("enter")
@@ -92,7 +92,7 @@ async def test_editing_the_service_level_raises_the_fte(staffed_folder: Path, si
         assert app.session.scenario.parameters.staffing.service_level == 0.95
         more = app.session.evaluate().outcome.scheduled_fte
         assert more > 84
-        assert f"Queues: scheduled {more} FTE" in screen_words(app)
+        assert f"Queues: {more} FTE scheduled" in screen_words(app)
 
 
 async def test_without_a_forecast_the_screen_says_so(small_folder: Path) -> None:

@@ -316,7 +316,7 @@ def run_report(args: argparse.Namespace) -> int:
         session = PlanSession(data.workforce, settings.parameters, scenarios[0] if scenarios else None,
                               paths[0] if paths else None, regions=data.regions, forecast=data.forecast)
         for scenario, path in zip(scenarios[1:], paths[1:], strict=True):
-            validate_against(scenario, session.site_ids, str(path))
+            validate_against(scenario, session.site_ids, str(path), session.baseline.as_of)
     except ScenarioError as err:
         raise UsageError(f"scenario error: {err}") from None
     warn_about_changed_data(engine, available, list(zip(scenarios, paths, strict=True)))

@@ -936,11 +936,17 @@ def _kpi_day(
 def _forecast_frame(
     rng: np.random.Generator, daily_contacts: np.ndarray, window: _Window,
 ) -> pl.DataFrame:
-    """Half-hourly forecast per queue for the last four weeks: each day's handled volume,
-    with a few percent of forecast error, spread over opening hours with a morning and an
-    afternoon peak. The weekly pattern follows the agents' schedules."""
-    days = np.arange(window.end - _FORECAST_DAYS + 1, window.end + 1)
-    volume = daily_contacts[days - window.start].astype(np.float64)
+    """Half-hourly forecast per queue for the four weeks from the first Monday after the
+    data's last day (a forecast looks ahead, in whole weeks): each day's volume is the
+    handled volume of the same weekday in the last four weeks, with a few percent of
+    forecast error, spread over opening hours with a morning and an afternoon peak. The
+    weekly pattern follows the agents' schedules."""
+    # Day 0 (1970-01-01) was a Thursday, so day d is a Monday when (d + 3) % 7 == 0.
+    monday = window.end + 1 + (-(window.end + 1 + 3)) % 7
+    days = np.arange(monday, monday + _FORECAST_DAYS)
+    # The same weekday 4 (or, past the last day + 28, 5) weeks earlier lies in the history.
+    history = np.where(days - 28 <= window.end, days - 28, days - 35)
+    volume = daily_contacts[history - window.start].astype(np.float64)
     hours = np.arange(_OPEN_HOUR, _CLOSE_HOUR, _INTERVAL_MINUTES / 60)  # interval starts
     middle = hours + _INTERVAL_MINUTES / 120
     starts_us = ((days[:, None] * 1440 + hours[None, :] * 60) * 60_000_000).astype(np.int64)

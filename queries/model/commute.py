@@ -129,3 +129,15 @@ def commute_section(baseline: Commute) -> dict[str, Any]:
     """The report's `commute` key: the baseline's year of commuting, and per site what the
     agents there would stop commuting if the site closed."""
     return {**baseline.totals.as_report(), "sites": baseline.sites.to_dicts()}
+
+
+def with_site_commute(rows: pl.DataFrame, scenario: Commute | None, baseline: Commute | None, closed: list[str]) -> pl.DataFrame:
+    """The rows with each site's commute figures (`commute_km`, `commute_cost`, ...): the
+    scenario's for a site it keeps, the baseline's for one it closes (what closing saves its
+    agents). Null without regions to locate home regions."""
+    columns = {name: f"commute_{name}" for name in FIGURES}
+    if scenario is None or baseline is None:
+        return rows.with_columns(pl.lit(None, dtype=pl.Float64).alias(column) for column in columns.values())
+    per_site = pl.concat([scenario.sites, baseline.sites.filter(pl.col("site_id").is_in(closed))])
+    return rows.join(per_site.rename(columns), on="site_id", how="left", maintain_order="left")
+

@@ -11,7 +11,7 @@ from typing import Any
 from queries.config import Parameters
 from queries.format import count, money, number, plain, share
 from queries.model.commute import CommuteTotals
-from queries.model.costs import cost_breakdown, remote_cost_per_agent
+from queries.model.costs import average_wage, cost_breakdown, remote_cost_per_agent
 
 SITE_FIGURES = (
     "seats", "seat_demand", "utilization", "lease_annual", "opex_annual", "annual_cost",
@@ -113,16 +113,25 @@ def explain_outcome(baseline: Any, scenario: Any) -> list[str]:
     lines: list[str] = []
     for title, ev in (("Baseline", baseline), ("Scenario", scenario)):
         params, cost = ev.params, cost_breakdown(ev.workforce, ev.params)
+        # With a forecast the total also holds the labor of FTE the scenario schedules beyond
+        # the baseline's need (costs.outcome); the total printed is the one savings use.
+        staffing = ev.outcome.scheduled_fte is not None and ev is scenario
         lines += [
-            f"{title}: total annual cost = site costs + remote costs + labor",
+            f"{title}: total annual cost = site costs + remote costs + labor" + (" + staffing" if staffing else ""),
             f"  site costs   {money(cost.sites):>14}  lease + opex of {ev.workforce.sites.height} open and closing sites",
-            f"  remote costs {money(cost.remote):>14}  {cost.remote_agents} remote"
-            f" x {money(remote_cost_per_agent(params, 'remote'))}"
-            f" + {cost.hybrid_agents} hybrid x {money(remote_cost_per_agent(params, 'hybrid'))}",
+            f"  remote costs {money(cost.remote):>14}  {cost.remote_agents:,} remote x "
+            f"{money(remote_cost_per_agent(params, 'remote'))} + {cost.hybrid_agents:,} hybrid x "
+            f"{money(remote_cost_per_agent(params, 'hybrid'))}",
             f"  labor        {money(cost.labor):>14}  wage x FTE x {plain(params.labor.paid_hours_per_fte)} h, summed",
-            f"  total        {money(cost.total):>14}",
-            "",
         ]
+        if staffing:
+            extra = ev.outcome.scheduled_fte - baseline.outcome.scheduled_fte
+            # The average wage with 4 decimals, so that the product checks by hand to the dollar or so.
+            lines.append(
+                f"  staffing     {money(ev.outcome.staffing_labor):>14}  {extra:+,} FTE vs baseline x "
+                f"${average_wage(ev.workforce):,.4f}/h x {plain(params.labor.paid_hours_per_fte)} h"
+            )
+        lines += [f"  total        {money(ev.outcome.total_annual_cost):>14}", ""]
     out, changes = scenario.outcome, scenario.changes
     lines += [
         "Annual savings = baseline total - scenario total",

@@ -26,6 +26,21 @@ PLAN_HORIZON_MONTHS = 120
 RATE_WINDOW_MONTHS = 12
 
 
+TREND_MAX_MONTHS = 36
+
+
+def trend_range(first_start: dt.date | None, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The monthly trend's first month and last day: from the month of the earliest
+    assignment start, but at most TREND_MAX_MONTHS months (the as-of month and the 35
+    before it), through as-of. Without any assignment, the as-of month alone."""
+    as_of_month = as_of.replace(day=1)
+    total = as_of_month.year * 12 + as_of_month.month - 1 - (TREND_MAX_MONTHS - 1)
+    earliest = dt.date(total // 12, total % 12 + 1, 1)
+    if first_start is None:
+        return as_of_month, as_of
+    return min(max(first_start.replace(day=1), earliest), as_of_month), as_of
+
+
 # -- on the as-of date ------------------------------------------------------------------
 
 

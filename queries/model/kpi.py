@@ -7,8 +7,8 @@ function over those small frames:
 
 - `kpi_groups`: one row per work mode, optionally split by site, tenure band or month, with
   every KPI, under the privacy floor and its complementary suppression;
-- `compare`: one mode against another, with a Welch 95% confidence interval and the
-  tenure-adjusted difference;
+- `compare`: one mode against another, with a Welch 95% confidence interval on the
+  delta method's linearized per-agent values, and the tenure-adjusted difference and interval;
 - `kpi_section`: the report's `kpi` keys.
 
 Agent ids exist only inside the per-agent frame; nothing returned here lists an agent.
@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from queries.model.costs import MODES
@@ -177,6 +176,8 @@ class Comparison:
     ci_high: float | None = None
     significant: bool | None = None
     tenure_adjusted_difference: float | None = None
+    tenure_adjusted_ci_low: float | None = None
+    tenure_adjusted_ci_high: float | None = None
     reason: str | None = None
 
     @property
@@ -204,21 +205,26 @@ def compare(
 ) -> list[Comparison]:
     """Each KPI of work mode `group` minus that of `versus`, with a Welch 95% CI.
 
-    `difference` is the difference of the group-level KPIs (the figures the groups show).
-    The interval is Welch's, on per-agent values (each agent's own ratio over the period in
-    that mode; agents with a zero denominator left out), so it is centred on the difference
-    of the per-agent means, which weighs every agent once. `significant` = the interval
-    excludes 0. With `tenure_adjusted`, also the difference within tenure bands (see
-    `tenure_adjusted_difference`). A comparison with a suppressed group has no figures.
+    `difference` is the difference of the group-level KPIs (the figures the groups show,
+    each a ratio of sums). Its interval is Welch's on each agent's linearized value (the
+    delta method for a ratio of sums, see `delta_method`), so an agent with more contacts
+    weighs more, as it does in the ratio. `significant` = the interval excludes 0. With
+    `tenure_adjusted`, also the difference within tenure bands and its interval (see
+    `_tenure_adjusted`). A comparison with a suppressed group has no figures at all.
     """
     rows = {mode: agent_sums.filter(pl.col("work_mode") == mode) for mode in (group, versus)}
+    # A mode without a KPI row in the period has no data; that is not the privacy floor.
+    missing = [m for m, r in rows.items() if r.is_empty()]
+    if missing:
+        reason = f"no {' or '.join(missing)} KPI rows in the period"
+        return [Comparison(kpi, group, versus, reason=reason) for kpi in kpis]
     small = [m for m, r in rows.items() if r["agent_id"].n_unique() < min_agents]
     if small:
         reason = f"{' and '.join(small)} suppressed (< {min_agents} agents)"
         return [Comparison(kpi, group, versus, reason=reason) for kpi in kpis]
     # Each side is grouped once (by agent, and by tenure band), not once per KPI.
     ours, theirs = (_Side.of(rows[mode], tenure_adjusted) for mode in (group, versus))
-    return [_compare_one(ours, theirs, kpi, group, versus) for kpi in kpis]
+    return [_compare_one(ours, theirs, kpi, group, versus, min_agents) for kpi in kpis]
 
 
 _MEASURES = sorted({column for r in KPIS.values() for column in (r.numerator, r.denominator)})
@@ -226,200 +232,146 @@ _MEASURES = sorted({column for r in KPIS.values() for column in (r.numerator, r.
 
 @dataclass(frozen=True)
 class _Side:
-    """One mode's rows of a comparison: its totals, its agents' sums and, when the
-    comparison is tenure-adjusted, its agents and sums per tenure band."""
+    """One mode's rows of a comparison: its agents' sums and, when the comparison is
+    tenure-adjusted, its agents' sums per tenure band."""
 
-    totals: dict[str, Any]
     per_agent: pl.DataFrame
-    bands: dict[str, dict[str, Any]] | None
+    bands: dict[str, pl.DataFrame] | None
 
     @classmethod
     def of(cls, rows: pl.DataFrame, tenure_adjusted: bool) -> _Side:
         sums = [pl.col(c).sum() for c in _MEASURES]
+        # Tenure is at the period's end, so an agent has one band; grouping by both keeps
+        # that band next to the agent's sums.
+        per_agent = rows.group_by("agent_id", "tenure_band").agg(sums)
         bands = None
         if tenure_adjusted:
-            by_band = rows.group_by("tenure_band").agg(pl.col("agent_id").n_unique().alias("agents"), *sums)
-            bands = {row["tenure_band"]: row for row in by_band.iter_rows(named=True)}
-        return cls(rows.select(sums).row(0, named=True), rows.group_by("agent_id").agg(sums), bands)
+            bands = {band: per_agent.filter(pl.col("tenure_band") == band) for band in TENURE_BANDS}
+        return cls(per_agent, bands)
 
 
-def _ratio_of(sums: dict[str, Any], ratio: Ratio) -> float | None:
-    denominator = sums[ratio.denominator]
-    return float(sums[ratio.numerator] * ratio.scale / denominator) if denominator else None
+@dataclass(frozen=True)
+class Estimate:
+    """A group's KPI (a ratio of sums) with its delta-method variance.
+
+    `agents` = agents with a nonzero denominator (the n of the variance); `variance` is
+    None with fewer than 2 of them.
+    """
+
+    value: float
+    variance: float | None
+    agents: int
 
 
-def _compare_one(ours: _Side, theirs: _Side, kpi: str, group: str, versus: str) -> Comparison:
+def delta_method(per_agent: pl.DataFrame, ratio: Ratio) -> Estimate | None:
+    """The group KPI R = scale x sum(num) / sum(den) and Var(R) by the delta method.
+
+    Each agent i with den_i > 0 gets z_i = scale x (num_i - R' x den_i) / mean(den), R' the
+    unscaled ratio, and Var(R) = var(z) / n (sample variance, n - 1), as in Deng, Knoblich
+    and Lu (2018). None when the denominators sum to 0 (the KPI is n/a).
+    """
+    kept = per_agent.filter(pl.col(ratio.denominator) != 0)
+    numerators = kept[ratio.numerator].cast(pl.Float64).to_numpy()
+    denominators = kept[ratio.denominator].cast(pl.Float64).to_numpy()
+    if len(denominators) == 0 or denominators.sum() == 0:
+        return None
+    unscaled = numerators.sum() / denominators.sum()
+    n = len(denominators)
+    if n < 2:
+        return Estimate(float(unscaled * ratio.scale), None, n)
+    z = ratio.scale * (numerators - unscaled * denominators) / denominators.mean()
+    return Estimate(float(unscaled * ratio.scale), float(z.var(ddof=1) / n), n)
+
+
+def _compare_one(ours: _Side, theirs: _Side, kpi: str, group: str, versus: str, min_agents: int) -> Comparison:
     ratio = KPIS[kpi]
-    ours_kpi, theirs_kpi = _ratio_of(ours.totals, ratio), _ratio_of(theirs.totals, ratio)
-    difference = None if ours_kpi is None or theirs_kpi is None else ours_kpi - theirs_kpi
-    # The interval is centred on the difference the screen shows, with Welch's standard
-    # error and degrees of freedom from the per-agent values: an interval around the
-    # per-agent mean difference could exclude the shown difference itself.
-    half = welch_half_width(_values(ours.per_agent, ratio), _values(theirs.per_agent, ratio))
+    a, b = delta_method(ours.per_agent, ratio), delta_method(theirs.per_agent, ratio)
+    difference = None if a is None or b is None else a.value - b.value
+    half = None
+    if a is not None and b is not None and a.variance is not None and b.variance is not None:
+        half = welch_half_width([(a.variance, a.agents), (b.variance, b.agents)])
     interval = None if half is None or difference is None else (difference - half, difference + half)
-    adjusted = None
+    adjusted: tuple[float, float | None] | None = None
     if ours.bands is not None and theirs.bands is not None:
-        adjusted = _tenure_adjusted(ours.bands, theirs.bands, ratio)
+        adjusted = _tenure_adjusted(ours.bands, theirs.bands, ratio, min_agents)
+    adjusted_half = adjusted[1] if adjusted else None
     return Comparison(
         kpi, group, versus,
         difference=difference,
         ci_low=interval[0] if interval else None,
         ci_high=interval[1] if interval else None,
         significant=(interval[0] > 0 or interval[1] < 0) if interval else None,
-        tenure_adjusted_difference=adjusted,
+        tenure_adjusted_difference=adjusted[0] if adjusted else None,
+        tenure_adjusted_ci_low=adjusted[0] - adjusted_half if adjusted and adjusted_half is not None else None,
+        tenure_adjusted_ci_high=adjusted[0] + adjusted_half if adjusted and adjusted_half is not None else None,
         reason=None if interval else "too few agents with a value, or no spread, for a confidence interval",
     )
 
 
-def _values(per_agent: pl.DataFrame, ratio: Ratio) -> np.ndarray:
-    """Each agent's own KPI, from rows summed per agent, leaving out agents whose denominator is 0."""
-    kept = per_agent.filter(pl.col(ratio.denominator) != 0)
-    return (kept[ratio.numerator].cast(pl.Float64) * ratio.scale / kept[ratio.denominator]).to_numpy()
-
-
 def _tenure_adjusted(
-    ours: dict[str, dict[str, Any]], theirs: dict[str, dict[str, Any]], ratio: Ratio
-) -> float | None:
-    """The KPI difference within tenure bands, weighted by the smaller group's agents.
+    ours: dict[str, pl.DataFrame], theirs: dict[str, pl.DataFrame], ratio: Ratio, min_agents: int
+) -> tuple[float, float | None] | None:
+    """The KPI difference within tenure bands, weighted by the smaller group's agents, and
+    the half-width of its 95% interval.
 
-    Each band's difference is of the group-level KPIs in that band; its weight is the
+    Each band's difference is of the group-level KPIs in that band; its weight w_b is the
     smaller of the two groups' agent counts there, so that a more experienced group is not
-    mistaken for a better one. Bands where either group has no agents, or a zero
-    denominator, are skipped; with none left the result is None.
+    mistaken for a better one. A band where either group has fewer than `min_agents` agents
+    is left out (privacy floor: a small band's KPI would follow from the adjusted figure and
+    the other group's), as is one where either KPI is n/a; with none left, None.
+    Half-width = t(0.975, df) x sqrt(sum w_b^2 (V_a,b + V_b,b)) / sum w_b, df by
+    Welch-Satterthwaite over the band terms; None when a term has fewer than 2 agents.
     """
     total = weight = 0.0
+    terms: list[tuple[float, int]] = []
+    variance_known = True
     for band in TENURE_BANDS:
-        if band not in ours or band not in theirs:
+        agents = min(ours[band].height, theirs[band].height)
+        if agents < max(min_agents, 1):
             continue
-        agents = min(ours[band]["agents"], theirs[band]["agents"])
-        ours_kpi, theirs_kpi = _ratio_of(ours[band], ratio), _ratio_of(theirs[band], ratio)
-        if agents == 0 or ours_kpi is None or theirs_kpi is None:
+        a, b = delta_method(ours[band], ratio), delta_method(theirs[band], ratio)
+        if a is None or b is None:
             continue
-        total += agents * (ours_kpi - theirs_kpi)
+        total += agents * (a.value - b.value)
         weight += agents
-    return total / weight if weight else None
+        for side in (a, b):
+            if side.variance is None:
+                variance_known = False
+            else:
+                terms.append((agents**2 * side.variance, side.agents))
+    if not weight:
+        return None
+    # Dividing every term by (sum of w)^2 scales the variance and leaves the df unchanged.
+    half = welch_half_width([(v / weight**2, n) for v, n in terms]) if variance_known else None
+    return total / weight, half
 
 
-def welch_half_width(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> float | None:
-    """Half the width of Welch's confidence interval for a difference of means of a and b.
+def welch_half_width(terms: Sequence[tuple[float, int]], confidence: float = 0.95) -> float | None:
+    """Half the width of Welch's interval for a sum of independent variance terms.
 
-    Degrees of freedom by Welch-Satterthwaite. None with fewer than 2 values on a side, or
-    no spread at all (there is then no standard error to scale).
+    Each term is (its variance, the n it was estimated from); the df are Welch-Satterthwaite's
+    (sum of terms)^2 / sum(term^2 / (n - 1)). None with a term of fewer than 2 values, or no
+    spread at all (there is then no standard error to scale).
     """
-    if len(a) < 2 or len(b) < 2:
+    if not terms or any(n < 2 for _, n in terms):
         return None
-    var_a, var_b = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    variance = var_a + var_b
-    if variance == 0:
+    variance = sum(v for v, _ in terms)
+    if variance <= 0:
         return None
-    df = variance**2 / (var_a**2 / (len(a) - 1) + var_b**2 / (len(b) - 1))
-    return t_quantile((1 + confidence) / 2, float(df)) * math.sqrt(variance)
-
-
-def welch_interval(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> tuple[float, float] | None:
-    """Welch's textbook confidence interval for mean(a) - mean(b)."""
-    half = welch_half_width(a, b, confidence)
-    centre = float(a.mean() - b.mean()) if half is not None else 0.0
-    return None if half is None else (centre - half, centre + half)
-
-
-# -- Student's t ----------------------------------------------------------------------------
+    df = variance**2 / sum(v**2 / (n - 1) for v, n in terms)
+    return t_quantile((1 + confidence) / 2, df) * math.sqrt(variance)
 
 
 def t_quantile(p: float, df: float) -> float:
-    """The p-quantile of Student's t with `df` > 0 degrees of freedom (need not be whole).
-
-    Newton's method on the exact upper tail P(T > t) = I_x(df/2, 1/2) / 2, x = df/(df + t^2).
-    The tail is convex for t > 0, so starting at t = 0 every step lands left of the root and
-    the iteration climbs to it without overshooting. Agrees with scipy.stats.t.ppf to 1e-12
-    relative for df up to 1e5 (Welch's df is below the number of agents compared); beyond,
-    rounding in the continued fraction grows, to 1e-11 at df = 1e6 and 1e-9 at 1e8.
-    """
-    if not 0 < p < 1 or not df > 0:
-        raise ValueError(f"t_quantile needs 0 < p < 1 and df > 0, got p={p}, df={df}")
-    if p < 0.5:
-        return -t_quantile(1 - p, df)
-    tail, t, last_step = 1 - p, 0.0, math.inf
-    for _ in range(200):
-        step = (_t_upper_tail(t, df) - tail) / _t_density(t, df)
-        # Far from the root steps may grow (heavy tails at small df). Close to it they shrink
-        # until rounding in the tail takes over (near 1e-11 of t at df = 1e6): there, a step
-        # no smaller than the last one is that noise, not progress.
-        if abs(step) <= 1e-8 * t and abs(step) >= abs(last_step):
-            return t
-        t, last_step = t + step, step
-        # Convergence is quadratic: once a step is this small, the next would be ~1e-24.
-        if abs(step) <= 1e-12 * t:
-            return t
-    raise ArithmeticError(f"t_quantile did not converge for p={p}, df={df}")
+    """The p-quantile of Student's t with `df` degrees of freedom (need not be whole)."""
+    return float(scipy_stats().t.ppf(p, df))
 
 
-def _t_upper_tail(t: float, df: float) -> float:
-    # Both x and 1 - x are formed without subtraction, so neither loses digits.
-    denominator = df + t * t
-    return 0.5 * _incomplete_beta(df / 2, 0.5, df / denominator, t * t / denominator)
+def scipy_stats() -> Any:
+    """scipy.stats, imported when first needed so that starting the app does not pay for it."""
+    from scipy import stats  # type: ignore[import-untyped]
 
-
-def _t_density(t: float, df: float) -> float:
-    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-    return math.exp(log_norm - (df + 1) / 2 * math.log1p(t * t / df))
-
-
-def _incomplete_beta(a: float, b: float, x: float, y: float) -> float:
-    """The regularized incomplete beta function I_x(a, b), given y = 1 - x.
-
-    Its continued fraction (Numerical Recipes, 6.4) converges fast for x < (a + 1)/(a + b + 2);
-    beyond, the symmetry I_x(a, b) = 1 - I_y(b, a) is used.
-    """
-    if x <= 0:
-        return 0.0
-    if y <= 0:
-        return 1.0
-    # log1p of the small one of x and y: a x log(x) must keep its digits when a is large.
-    log_x = math.log1p(-y) if y < 0.5 else math.log(x)
-    log_y = math.log1p(-x) if x < 0.5 else math.log(y)
-    log_front = a * log_x + b * log_y - _log_beta(a, b)
-    if x < (a + 1) / (a + b + 2):
-        return math.exp(log_front) * _beta_fraction(a, b, x) / a
-    return 1 - math.exp(log_front) * _beta_fraction(b, a, y) / b
-
-
-def _log_beta(a: float, b: float) -> float:
-    """log B(a, b). For a large argument, lgamma(big + small) - lgamma(big) would cancel
-    most digits (Welch's df runs to the number of agents), so that difference comes from
-    Stirling's series instead, whose remainder is below 1e-15 from 20 on."""
-    small, big = sorted((a, b))
-    if big < 20:
-        return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
-    ratio = (big - 0.5) * math.log1p(small / big) + small * math.log(big + small) - small
-    return math.lgamma(small) - ratio - _stirling_remainder(big + small) + _stirling_remainder(big)
-
-
-def _stirling_remainder(x: float) -> float:
-    """lgamma(x) - ((x - 1/2) log x - x + log(2 pi) / 2), for x >= 20."""
-    inverse_square = 1 / (x * x)
-    return (1 / 12 - inverse_square * (1 / 360 - inverse_square * (1 / 1260 - inverse_square / 1680))) / x
-
-
-def _beta_fraction(a: float, b: float, x: float) -> float:
-    """The continued fraction of I_x(a, b), by the modified Lentz method."""
-    tiny = 1e-300  # keeps a partial denominator of exactly 0 from dividing by zero
-
-    def guarded(value: float) -> float:
-        return value if abs(value) > tiny else tiny
-
-    c, d = 1.0, 1 / guarded(1 - (a + b) * x / (a + 1))
-    fraction = d
-    for m in range(1, 100_000):
-        even = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
-        odd = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
-        for coefficient in (even, odd):
-            d = 1 / guarded(1 + coefficient * d)
-            c = guarded(1 + coefficient / c)
-            fraction *= d * c
-        if abs(d * c - 1) < 1e-16:
-            return fraction
-    raise ArithmeticError(f"incomplete beta did not converge for a={a}, b={b}, x={x}")
+    return stats
 
 
 # -- report ---------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Hiring reach (spec/model.md, "Hiring reach"): which regions a site or a remote policy can hire from.
 
 Pure polars functions over the `regions` table and a frame of sites. The caller decides
-which sites count as open: for a scenario that is its workforce's sites (open and closing,
-closed ones removed), so closing a site shrinks onsite reach while remote reach, which
-depends only on the hiring policy, stays the same.
+which sites hire onsite: for a scenario that is `hiring_sites` of its workforce's sites
+(status `open`, the ones it closes removed), so closing a site shrinks onsite reach while
+remote reach, which depends only on the hiring policy, stays the same.
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ def region_reach(regions: pl.DataFrame, sites: pl.DataFrame, hiring: HiringParam
         )
         .sort("region_id")
     )
+
+
+def hiring_sites(sites: pl.DataFrame) -> pl.DataFrame:
+    """The sites that hire onsite: status `open` (a `closing` site hires no one). `sites` are
+    a workforce's sites, from which a scenario has already removed the sites it closes."""
+    return sites.filter(pl.col("status") == "open")
 
 
 def remote_policy(hiring: HiringParams) -> pl.Expr:

@@ -151,8 +151,10 @@ class Scenario(_Strict):
         return self.model_copy(update={"parameters": parameters})
 
 
-def validate_against(scenario: Scenario, site_ids: set[str], source: str) -> None:
-    """Refer only to sites the data has (open or closing)."""
+def validate_against(scenario: Scenario, site_ids: set[str], source: str, as_of: dt.date | None = None) -> None:
+    """Refer only to sites the data has (open or closing); with `as_of`, close every site
+    after it: a closure is a plan, not a record, and one dated on or before as-of would
+    claim savings and a payback for a past that the data says did not happen."""
     named = [("closures", c.site_id) for c in scenario.closures]
     named += [("site_changes", c.site_id) for c in scenario.site_changes]
     if scenario.remote_target and scenario.remote_target.sites:
@@ -161,6 +163,12 @@ def validate_against(scenario: Scenario, site_ids: set[str], source: str) -> Non
         if site_id not in site_ids:
             known = ", ".join(sorted(site_ids))
             raise ScenarioError(f"{source}: {key}: unknown site {site_id!r} (open or closing sites: {known})")
+    for closure in scenario.closures:
+        if as_of is not None and closure.close_date <= as_of:
+            raise ScenarioError(
+                f"{source}: closures: {closure.site_id} closes on {closure.close_date}, on or before the as-of date "
+                f"{as_of}; a closure is a plan, not a record: choose a close_date after {as_of}"
+            )
 
 
 def load_scenario(path: Path) -> Scenario:

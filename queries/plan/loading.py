@@ -17,7 +17,8 @@ import polars as pl
 
 from queries.engines.protocol import Queries
 from queries.model.costs import Workforce
-from queries.model.kpi import AGENT_SUMS_SCHEMA, ATTRITION_SCHEMA, KpiInputs
+from queries.model.headcount import trend_range
+from queries.model.kpi import AGENT_SUMS_SCHEMA, ATTRITION_SCHEMA, KpiInputs, scipy_stats
 from queries.model.period import DataRange, Period
 
 
@@ -52,6 +53,9 @@ def load_kpi_inputs(source: Queries, period: Period) -> KpiInputs:
     # A result of no rows comes back with NULL-typed columns; the model needs real types.
     agent_sums = source.query("kpi_agent_sums", params).cast(AGENT_SUMS_SCHEMA)
     attrition = source.query("attrition_inputs", params).cast(ATTRITION_SCHEMA)
+    # Comparisons follow, and their t quantile needs scipy.stats, whose first import takes a
+    # second or two: here it happens in the loading thread, not when the KPI screen draws.
+    scipy_stats()
     return KpiInputs(period, agent_sums, attrition)
 
 
@@ -72,8 +76,10 @@ class PlanData:
 
 
 def load_plan_data(source: Queries, period: Period, available: DataRange | None) -> PlanData:
-    """Everything the screens need; the trend covers the KPI data range (or the period)."""
-    first, last = (available.first, available.last) if available else (period.start, period.as_of)
+    """Everything the screens need. The trend covers the HR history, not the KPI data's
+    (spec/model.md, "Monthly trend"): see `trend_range`; `available` no longer bounds it."""
+    first_start = source.query("assignment_first_start")["first_start"][0]
+    first, last = trend_range(first_start, period.as_of)
     return PlanData(
         workforce=load_workforce(source, period.as_of),
         monthly=load_monthly(source, first, last),

@@ -19,7 +19,7 @@ from queries.model.cashflow import MonthlyPlan, monthly_plan
 from queries.model.commute import Commute, commute
 from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
 from queries.model.optimizer import ClosurePlan, closure_problem, constraints_from, optimize_closures
-from queries.model.reach import pools, reach_multiplier, region_reach
+from queries.model.reach import hiring_sites, pools, reach_multiplier, region_reach
 from queries.model.scenario import Scenario, ScenarioError, validate_against
 from queries.model.staffing import blended_aht_delta, interval_staffing, queue_staffing
 
@@ -73,7 +73,7 @@ class PlanSession:
         self.base_params = base_params
         self.site_ids = set(baseline.sites["site_id"].to_list())
         self.scenario = scenario or Scenario()
-        validate_against(self.scenario, self.site_ids, str(scenario_path or "scenario"))
+        validate_against(self.scenario, self.site_ids, str(scenario_path or "scenario"), baseline.as_of)
         self.scenario_path = scenario_path
         self.saved = self.scenario
         self._undo: list[Scenario] = []
@@ -151,14 +151,23 @@ class PlanSession:
             self._staffing[key] = Staffing(blended, intervals, queue_staffing(intervals, params))
         return self._staffing[key]
 
+    @property
+    def privacy_floor(self) -> int:
+        """The KPI privacy floor: the configured one, which a scenario may raise but never
+        lower (a what-if must not reveal a group the configuration suppresses)."""
+        configured = self.base_params.privacy.min_group_agents
+        # The parameters alone: no need to work the scenario out (staffing can take a moment).
+        return max(configured, self.scenario.effective_parameters(self.base_params).privacy.min_group_agents)
+
     def needs_work(self, scenario: Scenario) -> bool:
         """Whether evaluating `scenario` may take a noticeable moment (new staffing)."""
         return self.forecast is not None and bool(scenario.aht_delta.model_dump(exclude_none=True) or
                                                   scenario.parameters.staffing.model_dump(exclude_none=True))
 
     def _reach(self, workforce: Workforce, params: Parameters) -> pl.DataFrame | None:
-        """Hiring reach from the sites still open in `workforce` (a closure shrinks it)."""
-        return None if self.regions is None else region_reach(self.regions, workforce.sites, params.hiring)
+        """Hiring reach from the sites still open in `workforce` (a closure shrinks it; a
+        `closing` site hires no one)."""
+        return None if self.regions is None else region_reach(self.regions, hiring_sites(workforce.sites), params.hiring)
 
     def _commute(self, workforce: Workforce, params: Parameters) -> Commute | None:
         """The agents' commute in `workforce`: home regions are located in the regions table."""
@@ -167,7 +176,7 @@ class PlanSession:
     # -- edits ----------------------------------------------------------------------------
 
     def edit(self, scenario: Scenario) -> None:
-        validate_against(scenario, self.site_ids, "scenario")
+        validate_against(scenario, self.site_ids, "scenario", self.baseline.as_of)
         if scenario == self.scenario:
             return
         self._undo.append(self.scenario)
@@ -176,7 +185,7 @@ class PlanSession:
 
     def replace(self, scenario: Scenario, path: Path | None) -> None:
         """Work on another scenario (opened or new): its own history starts empty."""
-        validate_against(scenario, self.site_ids, str(path or "scenario"))
+        validate_against(scenario, self.site_ids, str(path or "scenario"), self.baseline.as_of)
         self.scenario = self.saved = scenario
         self.scenario_path = path
         self._undo.clear()
@@ -189,7 +198,7 @@ class PlanSession:
 
         def fits(scenario: Scenario) -> bool:
             try:
-                validate_against(scenario, self.site_ids, "scenario")
+                validate_against(scenario, self.site_ids, "scenario", self.baseline.as_of)
             except ScenarioError:
                 return False
             return True

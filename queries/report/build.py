@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from queries.engines.protocol import Engine
-from queries.model.commute import commute_section
+from queries.model.commute import commute_section, with_site_commute
 from queries.model.compare import Compared, comparison_section
 from queries.model.costs import delta, site_totals
 from queries.model.headcount import headcount_section, monthly_trend
@@ -37,7 +37,7 @@ def build_report(
         "site_costs": site_costs_section(baseline),
         "headcount": headcount_section(data.workforce, monthly_trend(data.monthly)),
     }
-    report["kpi"] = kpi_section(load_kpi_inputs(engine, period), session.base_params.privacy.min_group_agents)
+    report["kpi"] = kpi_section(load_kpi_inputs(engine, period), session.privacy_floor)
     if baseline.reach is not None:
         report["reach"] = reach_section(baseline.reach)
     if baseline.commute is not None:
@@ -55,19 +55,30 @@ def build_report(
 
 
 def site_costs_section(evaluation: Evaluation) -> dict[str, Any]:
+    """Each site's costs and, as on the Site costs screen, its agents' commute (`commute_*`)."""
     costs = evaluation.site_costs
-    return {"sites": costs.to_dicts(), "totals": site_totals(costs)}
+    sites = with_site_commute(costs, evaluation.commute, evaluation.commute, [])
+    return {"sites": sites.to_dicts(), "totals": site_totals(costs)}
 
 
 def scenario_section(session: PlanSession) -> dict[str, Any]:
-    base, result = session.baseline_evaluation.outcome, session.evaluate().outcome
-    return {
+    evaluation = session.evaluate()
+    base, result = session.baseline_evaluation.outcome, evaluation.outcome
+    section = {
         "name": session.scenario.name,
         "baseline": base.as_report(),
         "result": result.as_report(),
         "delta": delta(result, base),
         "notes": list(result.changes.notes),  # e.g. a remote target that cannot be reached
+        # What the Site costs, Hiring reach and Staffing screens show for the scenario, in the
+        # shape of the baseline's sections, so that a script can check them too.
+        "site_costs": site_costs_section(evaluation),
     }
+    if evaluation.reach is not None:  # what the Hiring reach screen shows for the scenario
+        section["reach"] = reach_section(evaluation.reach)
+    if evaluation.staffing is not None:
+        section["staffing"] = {"queues": evaluation.staffing.queues.to_dicts()}
+    return section
 
 
 def scenario_comparison_section(session: PlanSession, scenarios: list[tuple[Scenario, Path | None]]) -> dict[str, Any]:

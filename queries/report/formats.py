@@ -98,6 +98,9 @@ def to_markdown(report: dict[str, Any]) -> str:
 
 
 def _md(value: Any) -> str:
+    # Counts and money read alike in every section: 1,584 whether the figure is an int or a float.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
     return str(value).replace("|", "\\|")

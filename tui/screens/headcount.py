@@ -100,10 +100,15 @@ class HeadcountScreen(PlanScreen):
 
     def show(self) -> None:
         data = self.wf.data
-        workforce = data.workforce if self.site is None else site_workforce(data.workforce, self.site)
-        self.query_one("#mix", Static).update(self._mix_table(workforce))
+        # The figures on as-of are the active scenario's, as on every other screen; the
+        # baseline's total and share follow, labelled. The monthly trend is history.
+        scenario = self.wf.session.evaluate().workforce
+        workforce = scenario if self.site is None else site_workforce(scenario, self.site)
+        base = data.workforce if self.site is None else site_workforce(data.workforce, self.site)
+        self.query_one("#mix", Static).update(self._mix_table(workforce, base))
         plan, start_share = self.plan()
-        self.query_one("#plan", Static).update(self._plan_table(plan, start_share))
+        self.query_one("#plan", Static).update(
+            self._plan_table(plan, start_share, self.wf.session.evaluate().outcome.remote_share))
         trend = monthly_trend(data.monthly, self.site)
         where = "all sites" if self.site is None else self.site
         self.query_one(MixChart).plot(
@@ -112,13 +117,13 @@ class HeadcountScreen(PlanScreen):
             plan.target,
         )
         self._fill_table(trend)
-        self.query_one("#mix", Static).border_title = f"On {data.workforce.as_of}, {where}"
+        self.query_one("#mix", Static).border_title = f"Scenario on {data.workforce.as_of}, {where}"
         self.query_one("#plan", Static).border_title = "Remote target"
         self.query_one("#plan", Static).tooltip = plan.note
         self.query_one("#plan-note", Static).update(Text(plan.note))
 
     @staticmethod
-    def _mix_table(workforce: Any) -> Table:
+    def _mix_table(workforce: Any, baseline: Any) -> Table:
         modes = headcount_by_mode(workforce)
         total = sum(m["headcount"] for m in modes.values())
         table = Table.grid(padding=(0, 1), expand=True)
@@ -131,15 +136,20 @@ class HeadcountScreen(PlanScreen):
             table.add_row(mode.capitalize(), count(n), number(modes[mode]["fte"]), share(n / total if total else None))
         fte = sum(m["fte"] for m in modes.values())
         table.add_row(Text("Total", style="bold"), Text(count(total), style="bold"), Text(number(fte), style="bold"), "")
+        base = headcount_by_mode(baseline)
+        table.add_row(Text("Baseline", style="dim"), Text(count(sum(m["headcount"] for m in base.values())), style="dim"),
+                      Text(number(sum(m["fte"] for m in base.values())), style="dim"),
+                      Text(share(remote_share(baseline)), style="dim"))
         return table
 
     @staticmethod
-    def _plan_table(plan: Any, start_share: float | None) -> Table:
+    def _plan_table(plan: Any, start_share: float | None, scenario_share: float | None) -> Table:
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(ratio=1)
         table.add_column(justify="right", no_wrap=True)
         table.add_row("Target share", share(plan.target))
-        table.add_row("Remote share now", share(start_share))
+        table.add_row("Scenario share", share(scenario_share))
+        table.add_row("Plan starts at", share(start_share))
         table.add_row("Gap", f"{plan.gap_agents:,} agents")
         table.add_row("Pace", f"{plan.pace:,} a month")
         table.add_row("Reached", plan.reached.strftime("%b %Y") if plan.reached else "not within 10 y")
@@ -154,7 +164,7 @@ class HeadcountScreen(PlanScreen):
             self._fill_sites(table)
         table.border_title = (
             "Months: headcount on the 1st; hires and leavers as onsite/hybrid/remote"
-            if self.view == "months" else "Sites on as-of (enter: drill in)"
+            if self.view == "months" else "Sites on as-of, scenario (enter: drill in)"
         )
 
     @staticmethod
@@ -177,7 +187,7 @@ class HeadcountScreen(PlanScreen):
                            ("Total", "total"), ("Remote %", "share")):
             table.add_column(Text(label, justify="left" if key == "site" else "right"), key=key)
         names = dict(self.wf.data.workforce.sites.select("site_id", "name").iter_rows())
-        for r in by_site(self.wf.data.workforce).iter_rows(named=True):
+        for r in by_site(self.wf.session.evaluate().workforce).iter_rows(named=True):
             total = r["onsite"] + r["hybrid"] + r["remote"]
             site = "remote, no site" if r["site_id"] is None else clip(f"{r['site_id']} {names.get(r['site_id'], '')}")
             table.add_row(
@@ -203,7 +213,7 @@ class HeadcountScreen(PlanScreen):
             shown = {"Month": lambda v: f"{v:%Y-%m}", "Remote %": share, **{m.capitalize(): count for m in MODES}}
             return ExportTable(f"headcount{where}-months", frame, shown)
         names = dict(self.wf.data.workforce.sites.select("site_id", "name").iter_rows())
-        sites = by_site(self.wf.data.workforce)
+        sites = by_site(self.wf.session.evaluate().workforce)
         total = pl.col("onsite") + pl.col("hybrid") + pl.col("remote")
         frame = sites.select(
             pl.col("site_id").map_elements(lambda s: f"{s} {names.get(s, '')}".strip(), return_dtype=pl.Utf8)
@@ -297,8 +307,11 @@ class HeadcountScreen(PlanScreen):
             "Headcount on a day = employed agents (hired on or before it, not yet left) whose",
             "assignment that day has the mode; FTE sums their fte. Hybrid agents are not remote.",
             "Remote share = remote headcount / headcount.",
+            "On as-of the figures are the active scenario's (closures, remote target); Baseline =",
+            "the data's. Plan starts at = the scenario before its remote-target move.",
             "Monthly: headcount on the 1st of each month; hires and leavers in the month by the",
-            "mode of the assignment on the hire or term date.",
+            "mode of the assignment on the hire or term date. It covers the HR history: from the",
+            "earliest assignment's month, at most 36 months, through the as-of month.",
             "",
             f"Gap = ceil(target x headcount - remote) = {plan.gap_agents:,} agents.",
             "Plan, month by month: each mode loses its observed monthly attrition (last 12",

@@ -104,7 +104,7 @@ class KpiScreen(PlanScreen):
     # -- drawing ----------------------------------------------------------------------------
 
     def _floor(self) -> int:
-        return self.wf.session.evaluate().params.privacy.min_group_agents
+        return self.wf.session.privacy_floor
 
     def _groups(self, floor: int) -> pl.DataFrame:
         inputs = self.wf.kpi_inputs
@@ -273,7 +273,7 @@ class KpiScreen(PlanScreen):
         """The observed AHT of remote and hybrid against onsite becomes the scenario's aht_delta."""
         if not self._ready():
             return
-        floor = self.wf.session.evaluate().params.privacy.min_group_agents
+        floor = self.wf.session.privacy_floor
         groups = kpi_groups(self.wf.kpi_inputs.agent_sums, self.wf.kpi_inputs.attrition, [], floor)
         aht = {r["work_mode"]: r["aht_seconds"] for r in groups.iter_rows(named=True) if not r["suppressed"]}
         if not aht.get("onsite"):
@@ -284,7 +284,7 @@ class KpiScreen(PlanScreen):
         self.notify("Scenario AHT delta: " + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 
     def action_explain(self) -> None:
-        floor = self.wf.session.evaluate().params.privacy.min_group_agents if self.wf.session else 5
+        floor = self.wf.session.privacy_floor if self.wf.session else 5
         self.app.push_screen(TextDialog("KPIs, intervals and the privacy floor", [
             "A KPI row belongs to the work mode of the agent's assignment on that day; rows on days",
             "without an assignment are left out. agents = distinct agents with a row in the group.",
@@ -293,10 +293,12 @@ class KpiScreen(PlanScreen):
             "fraud = incidents per 100,000 contacts; attrition = leavers / average daily headcount",
             "x 365 / days in the period. A zero denominator shows n/a.",
             "",
-            "Difference = group KPI minus onsite KPI. 95% CI: Welch's t on per-agent values (each",
-            "agent's own ratio), centred on the difference; sure = the interval excludes 0.",
+            "Difference = group KPI minus onsite KPI. 95% CI: Welch's t on each agent's linearized",
+            "value z = (num - KPI x den) / mean(den) (the delta method for a ratio of sums), so an",
+            "agent with more contacts weighs more; sure = the interval excludes 0.",
             "Tenure-adjusted: the difference within tenure bands (< 6, 6-24, > 24 months at the",
             "period's end), averaged with weights = the smaller group's agents in each band;",
+            f"a band where either group has fewer than {floor} agents is left out.",
             "'tenure explains' = raw difference minus adjusted difference.",
             "",
             f"Privacy floor: a group with fewer than {floor} agents shows no values, and one more",

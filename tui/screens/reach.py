@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 
 from queries.config import HiringParams
 from queries.format import clip, count, money, number, plain, share
-from queries.model.reach import pools, reach_multiplier
+from queries.model.reach import hiring_sites, pools, reach_multiplier
 from queries.report.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
@@ -203,7 +203,8 @@ class ReachScreen(PlanScreen):
         self.app.push_screen(TextDialog("Hiring reach", [
             "Distance = great-circle (haversine) between centroids, earth radius 6,371.0088 km.",
             f"Onsite reach: regions within {plain(hiring.commute_radius_km)} km of at least one open site",
-            f"({evaluation.workforce.sites.height} in the scenario); each region counts once.",
+            f"({hiring_sites(evaluation.workforce.sites).height} in the scenario; a closing site hires no one);",
+            "each region counts once.",
             f"Remote reach: regions passing the policy: {policy_text(hiring)}.",
             "Experienced pool = sum of csr_employment; available = sum of labor force x unemployment.",
             "Median wage = the CSR median wage at which the experienced pool, summed in wage order,",

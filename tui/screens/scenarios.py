@@ -173,7 +173,7 @@ class ScenariosScreen(PlanScreen):
         key = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
         if key not in self._cache:
             scenario = load_scenario(path)
-            validate_against(scenario, session.site_ids, str(path))
+            validate_against(scenario, session.site_ids, str(path), session.baseline.as_of)
             self._cache[key] = (scenario, session.evaluate_scenario(scenario))
         return self._cache[key]
 

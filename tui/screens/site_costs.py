@@ -8,6 +8,7 @@ them and turns keys into scenario edits.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -21,8 +22,7 @@ from textual.widgets import DataTable
 
 from queries.config import RemoteParams
 from queries.format import clip, count, date, money, number, share
-from queries.model.commute import FIGURES as COMMUTE_FIGURES
-from queries.model.commute import Commute
+from queries.model.commute import with_site_commute
 from queries.model.costs import site_totals
 from queries.model.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.model.scenario import Closure, SiteChange
@@ -124,7 +124,7 @@ class SiteCostsScreen(PlanScreen):
                 closes=pl.col("site_id").replace_strict(closures, default=None, return_dtype=pl.Date)
             ),
         ])
-        rows = _with_commute(rows, session.evaluate().commute, session.baseline_evaluation.commute, list(closures))
+        rows = with_site_commute(rows, session.evaluate().commute, session.baseline_evaluation.commute, list(closures))
         names = session.baseline.sites.select("site_id", "name")
         # A name from the data can be any length; the fixed first column must leave room.
         rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
@@ -142,9 +142,14 @@ class SiteCostsScreen(PlanScreen):
         rows = self.rows()
         self._fill_table(rows)
         metric, title = CHART_METRICS[self.chart_metric]
-        chart_rows = rows.sort(metric, descending=True, nulls_last=True)
+        # The chart shows the scenario, as the totals do: a site it closes costs nothing.
+        chart_rows = rows.with_columns(
+            pl.when(pl.col("closes").is_null()).then(pl.col(metric)).otherwise(0.0 if metric == "annual_cost" else None)
+            .alias(metric)
+        ).sort(metric, descending=True, nulls_last=True)
         self.query_one(BarChart).plot(
-            title, [(r["site_id"], r[metric], r["closes"] is not None) for r in chart_rows.iter_rows(named=True)], money
+            f"{title}, scenario" if session.scenario.closures else title,
+            [(r["site_id"], r[metric], r["closes"] is not None) for r in chart_rows.iter_rows(named=True)], money
         )
         self.query_one(ScenarioPanel).show(session.scenario.name, session.baseline_evaluation, session.evaluate())
         self._split_height(len(rows))
@@ -182,9 +187,12 @@ class SiteCostsScreen(PlanScreen):
         """The totals row: the sites shown that the scenario keeps open."""
         open_rows = rows.filter(pl.col("closes").is_null())
         totals = site_totals(open_rows)
+        # A closed site's row keeps its figures (struck out); the total says, in the status
+        # column (wide enough already for "closes DATE"), that it leaves them out.
+        closed = len(rows) - len(open_rows)
         return {
             "site": f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total",
-            "status": "", "lease_end": None, "closes": None,
+            "status": f"{closed} closed left out" if closed else "", "lease_end": None, "closes": None,
             "lease_annual": open_rows["lease_annual"].sum(), "opex_annual": open_rows["opex_annual"].sum(),
             "cost_per_seat": totals["annual_cost"] / totals["seats"] if totals["seats"] else None,
             "cost_per_seat_used": totals["annual_cost"] / totals["seat_demand"] if totals["seat_demand"] else None,
@@ -207,7 +215,8 @@ class SiteCostsScreen(PlanScreen):
              "status": f"closes {r['closes']}" if r["closes"] is not None else r["status"]}
             for r in rows.iter_rows(named=True)
         ]
-        records.append({**self._total_row(rows), "status": None})
+        total = self._total_row(rows)
+        records.append({**total, "status": total["status"] or None})  # "1 closed left out", as shown
         schema = {c.key: rows.schema.get(c.key, pl.Utf8) for c in COLUMNS} | {"site": pl.Utf8, "status": pl.Utf8}
         frame = pl.DataFrame([{c.key: r.get(c.key) for c in COLUMNS} for r in records], schema=schema, orient="row")
         frame = frame.rename({c.key: c.label for c in COLUMNS})
@@ -300,7 +309,10 @@ class SiteCostsScreen(PlanScreen):
             return
         site = session.baseline.sites.filter(pl.col("site_id") == site_id).row(0, named=True)
         as_of = session.baseline.as_of
-        default_date = site["lease_end"] if site["lease_end"] and site["lease_end"] > as_of else as_of
+        # A close date must lie after as-of: the lease's end when it is still ahead, else the
+        # last day of the month after the as-of month.
+        next_month_end = (as_of.replace(day=1) + dt.timedelta(days=62)).replace(day=1) - dt.timedelta(days=1)
+        default_date = site["lease_end"] if site["lease_end"] and site["lease_end"] > as_of else next_month_end
         params = session.evaluate().params
 
         def close(values: dict[str, Any] | None) -> None:
@@ -391,7 +403,11 @@ class SiteCostsScreen(PlanScreen):
         row = self.rows().filter(pl.col("site_id") == site_id).row(0, named=True)
         figure = column if column in SITE_FIGURES else "annual_cost"
         label = next(c.label for c in COLUMNS if c.key == figure)
-        self.app.push_screen(TextDialog(f"{site_id}: {label}", explain_site_figure(row, figure, session.evaluate().params)))
+        lines = explain_site_figure(row, figure, session.evaluate().params)
+        if row["closes"] is not None:  # its row shows the baseline's figures, struck out
+            lines += ["", f"The scenario closes {site_id} on {row['closes']}: these are the baseline's figures;",
+                      "its annual cost is left out of the scenario's total."]
+        self.app.push_screen(TextDialog(f"{site_id}: {label}", lines))
 
     def action_explain_totals(self) -> None:
         session = self.wf.session
@@ -399,14 +415,3 @@ class SiteCostsScreen(PlanScreen):
             return
         self.app.push_screen(TextDialog("Total annual cost, savings and payback",
                                         explain_outcome(session.baseline_evaluation, session.evaluate())))
-
-
-def _with_commute(rows: pl.DataFrame, scenario: Commute | None, baseline: Commute | None, closed: list[str]) -> pl.DataFrame:
-    """The rows with each site's commute figures (`commute_km`, `commute_cost`, ...): the
-    scenario's for a site it keeps, the baseline's for one it closes (what closing saves its
-    agents). Null without regions to locate home regions."""
-    columns = {name: f"commute_{name}" for name in COMMUTE_FIGURES}
-    if scenario is None or baseline is None:
-        return rows.with_columns(pl.lit(None, dtype=pl.Float64).alias(column) for column in columns.values())
-    per_site = pl.concat([scenario.sites, baseline.sites.filter(pl.col("site_id").is_in(closed))])
-    return rows.join(per_site.rename(columns), on="site_id", how="left")

@@ -77,7 +77,7 @@ class StaffingScreen(PlanScreen):
     def _fill_queues(self, evaluation: Any, base: Any) -> None:
         table: DataTable[Any] = self.query_one("#staff-queues", DataTable)
         table.clear(columns=True)
-        for label in ("Queue", "Peak", "Required FTE", "Scheduled", "vs baseline", "SL", "ASA", "Occupancy"):
+        for label in ("Queue", "Peak agents", "Required FTE", "Scheduled", "vs baseline", "SL", "ASA", "Occupancy"):
             table.add_column(Text(label, justify="left" if label == "Queue" else "right"), key=label)
         baseline = {r["queue"]: r for r in base.staffing.queues.iter_rows(named=True)}
         for r in evaluation.staffing.queues.iter_rows(named=True):
@@ -92,9 +92,12 @@ class StaffingScreen(PlanScreen):
             )
         out = evaluation.outcome
         delta = evaluation.staffing.aht_delta
+        # The labor here is only that of the FTE beyond the baseline's need, so it says so.
+        extra = out.scheduled_fte - base.outcome.scheduled_fte
+        labor = ("+" if out.staffing_labor > 0 else "") + money(out.staffing_labor)
         table.border_title = (
-            f"Queues: scheduled {out.scheduled_fte:,} FTE" + (f" (AHT {delta:+.1%}, labor {money(out.staffing_labor)}/yr)"
-                                                              if out.staffing_labor else "")
+            f"Queues: {out.scheduled_fte:,} FTE scheduled" + (
+                f" (AHT {delta:+.1%}: {extra:+,} FTE at {labor}/yr)" if out.staffing_labor else "")
         )
 
     def export_table(self) -> ExportTable | None:
@@ -105,13 +108,13 @@ class StaffingScreen(PlanScreen):
         queues = session.evaluate().staffing.queues
         baseline = session.baseline_evaluation.staffing.queues.select("queue", base=pl.col("scheduled_fte"))
         frame = queues.join(baseline, on="queue", how="left", maintain_order="left").select(
-            pl.col("queue").alias("Queue"), pl.col("peak_required").alias("Peak"),
+            pl.col("queue").alias("Queue"), pl.col("peak_required").alias("Peak agents"),
             pl.col("required_fte").alias("Required FTE"), pl.col("scheduled_fte").alias("Scheduled"),
             (pl.col("scheduled_fte") - pl.col("base")).alias("vs baseline"), pl.col("service_level").alias("SL"),
             pl.col("asa_seconds").alias("ASA"), pl.col("occupancy").alias("Occupancy"),
         )
         shown = {
-            "Peak": lambda v: f"{v:,}", "Required FTE": lambda v: number(v, 1), "Scheduled": lambda v: f"{v:,}",
+            "Peak agents": lambda v: f"{v:,}", "Required FTE": lambda v: number(v, 1), "Scheduled": lambda v: f"{v:,}",
             "vs baseline": lambda v: f"{v:+,}" if v else "—", "SL": share, "Occupancy": share,
             "ASA": lambda v: "n/a" if v is None else f"{v:.1f} s",
         }
@@ -133,8 +136,9 @@ class StaffingScreen(PlanScreen):
         table.add_column("Week of", key="week")
         for queue in queues:
             table.add_column(Text(f"{queue} req/sched", justify="right"), key=queue)
-        for label in ("Scheduled", "Gap"):
-            table.add_column(Text(label, justify="right"), key=label)
+        # "Spare" carries its sign convention in its name: negative means short.
+        for label, heading in (("Scheduled", "Scheduled"), ("Gap", "Spare FTE")):
+            table.add_column(Text(heading, justify="right"), key=label)
         for week, rows in weeks.sort("week").group_by("week", maintain_order=True):
             by_queue = {r["queue"]: r for r in rows.iter_rows(named=True)}
             scheduled = int(rows["scheduled_fte"].sum())
@@ -146,7 +150,7 @@ class StaffingScreen(PlanScreen):
                 Text(f"{gap:+,.1f}", justify="right", style="bold red" if gap < 0 else ""),
                 key=str(week[0]),
             )
-        table.border_title = f"FTE by queue and week (required / scheduled); gap vs {number(available, 1)} employed"
+        table.border_title = f"FTE by week (required / scheduled); spare = {number(available, 1)} employed − scheduled"
 
     def _draw_day(self, evaluation: Any) -> None:
         profile = intraday_profile(evaluation.staffing.intervals).sort("queue", "time_of_day")
@@ -159,14 +163,14 @@ class StaffingScreen(PlanScreen):
                 text.append("\n")
             text.append(f"{queue[0]:<{width}} ")
             text.append(sparkline(values, top), style="bold")
-            text.append(f" peak {top:,.0f}", style="dim")
+            text.append(f" top {top:,.1f} agents (average)", style="dim")
             first, last = rows["time_of_day"][0], rows["time_of_day"][-1]
         if profile.height:
             text.append(f"\n{'':<{width}} {first:%H:%M}", style="dim")
             text.append(f" … {last:%H:%M}", style="dim")
         day = self.query_one("#staff-day", Static)
         day.update(text)
-        day.border_title = "Required agents across the day (average per half hour)"
+        day.border_title = "Required agents across the day (average of each half hour)"
 
     def action_targets(self) -> None:
         session = self.wf.session
@@ -193,8 +197,12 @@ class StaffingScreen(PlanScreen):
             "and A / N <= max occupancy when set; with a patience, Erlang A (abandonment).",
             "Required FTE = required agent-hours / (paid hours per FTE per week x weeks).",
             "Scheduled FTE = required FTE / (1 - shrinkage), rounded up once per total.",
+            "Peak agents = the most agents any one interval requires; the day chart averages",
+            "each half hour over the forecast's days, so its top is lower.",
+            "Spare FTE (weeks) = FTE employed on as-of - scheduled FTE; negative means short.",
             "",
             "Scenario: the AHT delta of each mode, weighted by the scenario's share of agents",
             "in that mode, changes the traffic. Scheduled FTE beyond the baseline's cost",
-            "their labor at the average wage x paid hours, in the scenario's total cost.",
+            "their labor at the average wage x paid hours, in the scenario's total cost",
+            "(the header's extra labor; it is not the total labor).",
         ]))
