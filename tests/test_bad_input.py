@@ -371,14 +371,14 @@ VALUE_RULES = [
     _rule("sites", "lat", 95.0, "must be between -90 and 90"),
     _rule("sites", "lon", -181.0, "must be between -180 and 180"),
     _rule("sites", "status", "shut", "must be one of open, closing, closed"),
-    _rule("sites", "seats", 0, "must be > 0"),
+    _rule("sites", "seats", 0, "must be > 0 and <= 100,000"),
     _rule("sites", "sqft", -1, "must be >= 0"),
-    _rule("sites", "lease_annual", -1.0, "must be >= 0"),
-    _rule("sites", "opex_annual", -0.5, "must be >= 0"),
-    _rule("sites", "lease_break_fee", -1.0, "must be >= 0"),
+    _rule("sites", "lease_annual", -1.0, "must be between 0 and 1,000,000,000"),
+    _rule("sites", "opex_annual", -0.5, "must be between 0 and 1,000,000,000"),
+    _rule("sites", "lease_break_fee", -1.0, "must be between 0 and 1,000,000,000"),
     # agents
     _rule("agents", "term_date", D(2023, 12, 31), "must be on or after hire_date"),
-    _rule("agents", "hourly_wage", 0.0, "must be > 0"),
+    _rule("agents", "hourly_wage", 0.0, "must be > 0 and <= 1000"),
     _rule("agents", "fte", 1.5, "must be > 0 and <= 1"),
     _rule("agents", "fte", 0.0, "must be > 0 and <= 1"),
     # assignments
@@ -434,13 +434,13 @@ VALUE_RULES = [
     _rule("regions", "unemployment_rate", 1.5, "must be between 0 and 1"),
     _rule("regions", "unemployment_rate", -0.1, "must be between 0 and 1"),
     _rule("regions", "csr_employment", -1, "must be >= 0"),
-    _rule("regions", "csr_median_hourly_wage", 0.0, "must be > 0"),
+    _rule("regions", "csr_median_hourly_wage", 0.0, "must be > 0 and <= 1000"),
     _rule("regions", "broadband_share", 1.2, "must be between 0 and 1"),
     _rule("regions", "utc_offset_hours", 15.0, "must be between -12 and 14"),
     # forecast
     _rule("forecast", "interval_minutes", 45, "must be 15, 30 or 60"),
-    _rule("forecast", "contacts", -1.0, "must be >= 0"),
-    _rule("forecast", "aht_seconds", 0.0, "must be > 0"),
+    _rule("forecast", "contacts", -1.0, "must be between 0 and 100000"),
+    _rule("forecast", "aht_seconds", 0.0, "must be > 0 and <= 14400"),
     # boundaries are inside
     case("boundary values are valid", cell("sites", "lat", -90.0), cell("sites", "lon", 180.0), cell("sites", "sqft", 0),
          cell("agents", "fte", 1.0), cell("regions", "unemployment_rate", 0.0), cell("regions", "broadband_share", 1.0),
@@ -549,7 +549,67 @@ ODD_BUT_VALID = [
          lines=["error: sites.parquet: status: must be one of open, closing, closed (1 row), e.g. BOI: geöffnet"]),
 ]
 
-CORPUS = [*FILES_AND_LAYOUT, *VALUE_RULES, *NOT_FINITE, *UNIQUE_AND_REFERENCES, *ODD_BUT_VALID]
+def a_folder_named(name: str) -> Damage:
+    """`name` (e.g. sites.parquet) replaced by an empty folder of that name."""
+    def damage(folder: Path) -> None:
+        (folder / name).unlink()
+        (folder / name).mkdir()
+    return damage
+
+
+def a_symlink_to_itself(name: str) -> Damage:
+    def damage(folder: Path) -> None:
+        (folder / name).unlink()
+        (folder / name).symlink_to(name)
+    return damage
+
+
+# Issue 16, "hostile data": values the contract used to allow that hung, crashed or
+# overflowed, now refused by a range (spec/data-contract.md), and files that were misread.
+RANGE = "must be between 1900-01-01 and 2200-12-31"
+HOSTILE = [
+    # Staffing looped once per agent up to the traffic: 1e12 contacts hung the report.
+    _rule("forecast", "contacts", 1e12, "must be between 0 and 100000", shown="1000000000000.0"),
+    # An AHT of 1e307 overflowed the traffic and reached "unexpected error".
+    _rule("forecast", "aht_seconds", 1e307, "must be > 0 and <= 14400", shown="1e+307"),
+    # Dates near the end of the calendar: the report ran 30 s and the app crashed.
+    _rule("kpi_daily", "date", D(9999, 12, 31), RANGE, shown="9999-12-31", label="A1 on 9999-12-31"),
+    _rule("agents", "hire_date", D(1, 1, 1), RANGE, shown="0001-01-01"),
+    _rule("assignments", "end_date", D(9999, 12, 31), RANGE, shown="9999-12-31"),
+    _rule("sites", "lease_end", D(9999, 12, 31), RANGE, shown="9999-12-31"),
+    case("forecast.interval_start in 9999", cell("forecast", "interval_start", dt.datetime(9999, 12, 31, 23, 30)),
+         lines=[f"error: forecast.parquet: interval_start: {RANGE} (1 row), e.g. sales at 9999-12-31 23:30:00: "
+                "9999-12-31 23:30:00"]),
+    # Magnitudes: a 1e308 lease summed to infinity and showed as "n/a".
+    _rule("sites", "lease_annual", 1e308, "must be between 0 and 1,000,000,000", shown="1e+308"),
+    _rule("sites", "opex_annual", 1_000_000_001.0, "must be between 0 and 1,000,000,000", shown="1000000001.0"),
+    _rule("agents", "hourly_wage", 1e6, "must be > 0 and <= 1000", shown="1000000.0"),
+    _rule("sites", "seats", 10**9, "must be > 0 and <= 100,000"),
+    case("the upper bounds are inside", cell("sites", "lease_annual", 1e9), cell("agents", "hourly_wage", 1000.0),
+         cell("forecast", "contacts", 100_000.0), cell("forecast", "aht_seconds", 14_400.0), cell("sites", "seats", 100_000),
+         cell("sites", "lease_end", D(2200, 12, 31)), lines=[]),
+    # Files that are not what their name says were called "missing", or ignored.
+    case("sites.parquet is a folder", damage=a_folder_named("sites.parquet"), lines=[
+        "error: sites.parquet: is a folder, not a Parquet file; a table given as a folder is named sites/ (without .parquet)"]),
+    case("forecast.parquet is a folder", damage=a_folder_named("forecast.parquet"), lines=[
+        "error: forecast.parquet: is a folder, not a Parquet file; a table given as a folder is named forecast/ "
+        "(without .parquet)"]),
+    case("sites.parquet is a symlink to itself", damage=a_symlink_to_itself("sites.parquet"),
+         lines=["error: sites.parquet: cannot read: a symbolic link to nothing (or to itself)"]),
+    # Control characters from the data reach the terminal as text: a newline in an id must
+    # not fake a second error line, nor ESC colour or clear it.
+    case("newline in a dangling id", cell("assignments", "site_id", "XXX\nerror: sites.parquet: fake"),
+         lines=["error: assignments.parquet: site_id: not found in sites.parquet (site_id) (1 row), "
+                "e.g. XXX\\nerror: sites.parquet: fake"]),
+    case("ESC sequences in a broken value", cell("sites", "status", "\x1b]2;owned\x07\x1b[2J\x1b[31mopen"),
+         lines=["error: sites.parquet: status: must be one of open, closing, closed (1 row), "
+                "e.g. BOI: \\x1b]2;owned\\x07\\x1b[2J\\x1b[31mopen"]),
+    case("ESC in an agent id in a broken rule", cell("agents", "agent_id", "A\x1b[31m2"),
+         cell("assignments", "agent_id", "A\x1b[31m2"), cell("agents", "fte", 2.0),
+         lines=["error: agents.parquet: fte: must be > 0 and <= 1 (1 row), e.g. A\\x1b[31m2: 2.0"]),
+]
+
+CORPUS = [*FILES_AND_LAYOUT, *VALUE_RULES, *NOT_FINITE, *UNIQUE_AND_REFERENCES, *ODD_BUT_VALID, *HOSTILE]
 
 
 @pytest.mark.parametrize("c", CORPUS)
@@ -726,7 +786,8 @@ def test_non_ascii_and_markup_names_come_back_as_typed_in_the_report(tmp_path: P
 APP_BROKEN = {
     "truncated Parquet file": (truncate("sites.parquet"), (), unreadable("sites.parquet")),
     "missing column": (None, (drop("agents", "fte"),), "error: agents.parquet: fte: required column is missing"),
-    "range rule": (None, (cell("sites", "seats", -8),), "error: sites.parquet: seats: must be > 0 (1 row), e.g. BOI: -8"),
+    "range rule": (None, (cell("sites", "seats", -8),),
+                   "error: sites.parquet: seats: must be > 0 and <= 100,000 (1 row), e.g. BOI: -8"),
     "NaN money": (None, (cell("sites", "lease_annual", NAN),),
                   "error: sites.parquet: lease_annual: must be a finite number (no NaN or infinity) (1 row), e.g. BOI: nan"),
     "markup in a broken value": (None, (cell("sites", "status", "[red]x[/red]"),),
