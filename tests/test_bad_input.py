@@ -936,3 +936,121 @@ async def test_app_tells_about_kpi_rows_without_assignment(tmp_path: Path) -> No
         await loaded(pilot)
         shown = screen_text(app) + "\n".join(str(n.message) for n in app._notifications)
         assert "no assignment" in shown
+
+
+# -- issue 16: settings and scenarios that hung, crashed or broke the privacy floor -------------
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BAD_SETTINGS = [
+    # Each hung the staffing search (one loop step per agent up to ~1e9 agents) or crashed.
+    ("[staffing]\nmax_occupancy = 1e-9\n", "staffing.max_occupancy: must be >= 0.5 (got 1e-09)"),
+    ("[staffing]\npatience_seconds = 1e12\n", "staffing.patience_seconds: must be <= 3600 (got 1000000000000.0)"),
+    ("[staffing]\nanswer_seconds = 1e300\n", "staffing.answer_seconds: must be <= 3600 (got 1e+300)"),
+    ("[labor]\npaid_hours_per_fte = 1e-300\n", "labor.paid_hours_per_fte: must be >= 100 (got 1e-300)"),
+    ("[remote]\nwage_delta_hourly = -1000\n", "remote.wage_delta_hourly: must be >= -100 (got -1000)"),
+    ("[remote]\nequipment_life_years = 1e-300\n", "remote.equipment_life_years: must be >= 0.5 (got 1e-300)"),
+    ("[remote]\nstipend_monthly = 1e308\n", "remote.stipend_monthly: must be <= 10000 (got 1e+308)"),
+    ("[privacy]\nmin_group_agents = 99999999999999999999999\n",
+     "privacy.min_group_agents: must be <= 1e+06 (got 99999999999999999999999)"),
+    ('[duckdb]\nmemory_limit = "1B"\n', "duckdb.memory_limit: must be at least 64MB (got '1B')"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SETTINGS)
+def test_absurd_settings_are_refused_naming_the_key(text: str, message: str, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Each setting (see the id) used to hang the report, crash, or blame the data; now exit 2
+    with one line naming the file, the key and the range."""
+    folder = build(tmp_path)
+    config = _config(tmp_path, text)
+    code, out, err = run(capsys, "report", "--data", str(folder), "--config", str(config))
+    assert (code, out) == (2, "")
+    assert err == f"wfplan: config error: {config}: {message}\n"
+
+
+def _scenario(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.toml"
+    path.write_text('name = "hostile"\n' + text, encoding="utf-8")
+    return path
+
+
+BAD_SCENARIOS = [
+    ("[aht_delta]\nremote = 1e300\n", "aht_delta.remote: must be <= 10 (got 1e+300)"),
+    ("[parameters.staffing]\npatience_seconds = 1e12\n",
+     "parameters.staffing.patience_seconds: must be <= 3600 (got 1000000000000.0)"),
+    ("[parameters.labor]\npaid_hours_per_fte = 1e-300\n", "parameters.labor.paid_hours_per_fte: must be >= 100 (got 1e-300)"),
+    ("[[site_changes]]\nsite_id = \"BOI\"\nlease_annual = 1e308\n", "site_changes #1.lease_annual: must be <= 1e+09 (got 1e+308)"),
+    # The privacy floor is the agents' protection, not a what-if (spec: "Privacy floor").
+    ("[parameters.privacy]\nmin_group_agents = 2\n",
+     "parameters: privacy.min_group_agents: the privacy floor is not a scenario parameter; only the config file sets it"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SCENARIOS)
+def test_absurd_scenarios_are_refused_naming_the_key(text: str, message: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    folder = build(tmp_path)
+    scenario = _scenario(tmp_path, text)
+    code, out, err = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+    assert (code, out) == (2, "")
+    assert err == f"wfplan: scenario error: {scenario}: {message}\n"
+
+
+def test_a_wage_delta_that_takes_a_wage_below_zero_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Closing KEN makes A1, A2 ($20) and A3 ($22) remote; the lowest onsite or hybrid wage in
+    the folder is A4's $18, so -18 or less would pay someone $0 or less an hour. It used to
+    give a negative total cost and a 0.0-month payback."""
+    folder = build(tmp_path)
+    close_ken = '[[closures]]\nsite_id = "KEN"\nclose_date = 2026-12-31\n'
+    scenario = _scenario(tmp_path, '[parameters.remote]\nwage_delta_hourly = -18\n' + close_ken)
+    code, out, err = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+    assert (code, out) == (2, "")
+    assert err == (f"wfplan: scenario error: {scenario}: remote.wage_delta_hourly: -18 would pay agents who become "
+                   "remote $0 or less an hour (the lowest onsite or hybrid wage is $18.00); it must be above -18\n")
+    scenario.write_text('name = "ok"\n[parameters.remote]\nwage_delta_hourly = -17.5\n' + close_ken)
+    code, out, _ = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+    assert code == 0 and json.loads(out)["scenario"]["result"]["total_annual_cost"] > 0
+
+
+def test_a_deeply_nested_scenario_is_not_valid_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """tomllib recurses per level: 5000 nested arrays raised RecursionError, an "unexpected error"."""
+    folder = build(tmp_path)
+    scenario = tmp_path / "nested.toml"
+    scenario.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    code, out, err = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+    assert (code, out) == (2, "")
+    assert err == f"wfplan: scenario error: {scenario}: not valid TOML: arrays or tables are nested too deeply\n"
+
+
+def test_a_config_path_that_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "--data", str(tmp_path), "--config", str(tmp_path))
+    assert (code, err) == (2, f"wfplan: config error: config file {tmp_path} is a folder, not a file\n")
+
+
+def test_a_huge_forecast_within_the_contract_staffs_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The contract's largest interval: 100,000 contacts of 14,400 s in 15 minutes, A = 1.6
+    million Erlangs. Walking up one agent at a time from A never finished; the bounded search
+    does it in a few dozen probes. Erlang A (patience 3600 s, the largest) and an occupancy
+    cap of 0.5 too: the cap's floor A / 0.5 = 3.2 million agents is the answer there."""
+    import time
+
+    huge = pl.DataFrame({
+        "queue": ["big", "big"], "interval_start": [dt.datetime(2026, 3, 31, 9, 0), dt.datetime(2026, 3, 31, 9, 15)],
+        "interval_minutes": [15, 15], "contacts": [100_000.0, 100_000.0], "aht_seconds": [14_400.0, 14_400.0],
+    })
+    folder = build(tmp_path, rows("forecast", lambda _: huge))
+    for text in ("", "[staffing]\npatience_seconds = 3600\n", "[staffing]\nmax_occupancy = 0.5\n"):
+        start = time.perf_counter()
+        code, out, _ = run(capsys, "report", "--data", str(folder), "--config", str(_config(tmp_path, text)))
+        assert code == 0
+        assert time.perf_counter() - start < 10
+        [queue] = json.loads(out)["staffing"]["queues"]
+        assert 1_500_000 < queue["peak_required"] <= 3_200_000
+        if "occupancy" in text:
+            assert queue["peak_required"] == 3_200_000

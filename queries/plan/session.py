@@ -15,7 +15,16 @@ from typing import Any
 import polars as pl
 
 from queries.config import Parameters
-from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
+from queries.model.costs import (
+    Changes,
+    Outcome,
+    Workforce,
+    apply_scenario,
+    check_remote_wages,
+    headcount_by_mode,
+    outcome,
+    site_costs,
+)
 from queries.model.reach import pools, reach_multiplier, region_reach
 from queries.model.scenario import Scenario, ScenarioError, validate_against
 from queries.model.staffing import blended_aht_delta, interval_staffing, queue_staffing
@@ -70,6 +79,7 @@ class PlanSession:
         self.site_ids = set(baseline.sites["site_id"].to_list())
         self.scenario = scenario or Scenario()
         validate_against(self.scenario, self.site_ids, str(scenario_path or "scenario"))
+        self._check_wages(self.scenario, str(scenario_path or "scenario"))
         self.scenario_path = scenario_path
         self.saved = self.scenario
         self._undo: list[Scenario] = []
@@ -133,6 +143,7 @@ class PlanSession:
 
     def edit(self, scenario: Scenario) -> None:
         validate_against(scenario, self.site_ids, "scenario")
+        self._check_wages(scenario, "scenario")
         if scenario == self.scenario:
             return
         self._undo.append(self.scenario)
@@ -142,10 +153,14 @@ class PlanSession:
     def replace(self, scenario: Scenario, path: Path | None) -> None:
         """Work on another scenario (opened or new): its own history starts empty."""
         validate_against(scenario, self.site_ids, str(path or "scenario"))
+        self._check_wages(scenario, str(path or "scenario"))
         self.scenario = self.saved = scenario
         self.scenario_path = path
         self._undo.clear()
         self._redo.clear()
+
+    def _check_wages(self, scenario: Scenario, source: str) -> None:
+        check_remote_wages(scenario, self.baseline, scenario.effective_parameters(self.base_params), source)
 
     def continue_from(self, earlier: PlanSession) -> None:
         """Carry the planner's work over from a session on other data (a reload, another
