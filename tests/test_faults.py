@@ -694,3 +694,156 @@ def test_duckdb_spills_outside_the_data_folder(small_folder: Path, monkeypatch: 
     engine = Engine(small_folder)
     spill = engine.sql("SELECT current_setting('temp_directory') AS t")["t"].item()
     assert not (Path.cwd() / spill).resolve().is_relative_to(small_folder.resolve())
+
+
+# -- issue 16: the crash path never fails, ctrl+c always reads "interrupted", no partial data ---
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from tui.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def _a_bug(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("boom")
+
+
+def test_the_crash_log_goes_to_the_temporary_folder_when_the_log_folder_cannot_be_made(
+    small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """XDG_STATE_HOME naming a file: the log folder cannot be made under it. It used to end
+    in a Python traceback (FileExistsError raised while reporting the bug)."""
+    import tempfile
+
+    blocker = tmp_path / "state-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr("queries.contract.check.check_folder", _a_bug)
+    code, out, err = _cli(capsys, "check", "--data", str(small_folder))
+    [log] = (tmp_path / "tmp" / "wfplan-logs").glob("crash-*.log")
+    assert (code, out) == (1, "")
+    assert err == f"wfplan: unexpected error: boom\nThe details are in {log}\n"
+    assert "RuntimeError: boom" in log.read_text()
+
+
+def test_no_folder_takes_the_crash_log_and_the_user_still_sees_one_message(
+    small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    import tempfile
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))  # the temporary folder is a file too
+    monkeypatch.setattr("queries.contract.check.check_folder", _a_bug)
+    code, out, err = _cli(capsys, "check", "--data", str(small_folder))
+    assert (code, out) == (1, "")
+    first, second = err.splitlines()
+    assert first == "wfplan: unexpected error: boom"
+    assert second.startswith("The details are in no log file (it could not be written: ")
+    assert str(blocker) in second
+
+
+def test_an_interrupt_inside_duckdb_during_check_is_interrupted(
+    small_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """ctrl+c early in `check` arrives as DuckDB's InterruptException (or a RuntimeError
+    'Query interrupted'): it used to be "unexpected error" with a crash log."""
+    import duckdb
+
+    for error in (duckdb.InterruptException("INTERRUPT Error: Interrupted!"), RuntimeError("Query interrupted")):
+        def interrupted(*args: Any, error: Exception = error, **kwargs: Any) -> Any:
+            raise error
+
+        monkeypatch.setattr("queries.contract.check.check_folder", interrupted)
+        assert _cli(capsys, "check", "--data", str(small_folder)) == (130, "", "wfplan: interrupted\n")
+
+
+def test_a_second_ctrl_c_while_the_first_is_reported_is_still_interrupted(
+    small_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """ctrl+c at the end of `report`, then again while "interrupted" is printed: it used to
+    print two KeyboardInterrupt tracebacks (the second raised out of the handler)."""
+    import io
+    import sys
+
+    def ctrl_c(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    class InterruptedOnce(io.StringIO):
+        hit = False
+
+        def write(self, text: str) -> int:
+            if not self.hit:
+                self.hit = True
+                raise KeyboardInterrupt
+            return super().write(text)
+
+    monkeypatch.setattr("queries.report.build.build_report", ctrl_c)
+    monkeypatch.setattr(sys, "stderr", InterruptedOnce())
+    from tui.cli import main
+
+    assert main(["report", "--data", str(small_folder)]) == 130
+
+
+def test_ctrl_c_while_python_imports_wfplan_is_interrupted(small_folder: Path) -> None:
+    """The command's entry point (tui.entry) catches ctrl+c before `tui.cli` (pydantic,
+    DuckDB) is imported: with `tui.cli:main` as the entry point, a ctrl+c in those first few
+    hundred milliseconds printed a KeyboardInterrupt traceback from importlib. Here the import
+    of tui.cli is made to take 2 s, and ctrl+c arrives in the middle of it."""
+    import signal
+    import subprocess
+    import sys
+
+    child = (
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal\n"
+        "class Slow:\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'tui.cli':\n"
+        "            time.sleep(2)\n"
+        "sys.meta_path.insert(0, Slow())\n"
+        "import tui.entry\n"
+        f"sys.argv[1:] = ['check', '--data', {str(small_folder)!r}]\n"
+        "print('importing', flush=True)\n"
+        "sys.exit(tui.entry.main())\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline() == "importing\n"
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out, err) == (130, "", "wfplan: interrupted\n")
+
+
+def test_an_unlistable_partition_folder_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """kpi_daily/month=2026-03 cannot be listed (chmod 000 for a non-root user; here os.scandir
+    refuses it, as the kernel would): Path.rglob skipped it, and check said the contract
+    holds with those rows missing. Now the folder is named and the data refused."""
+    tables: dict[str, Any] = base_tables()
+    kpi = tables["kpi_daily"]
+    tables["kpi_daily"] = {"month=2026-02/part-0.parquet": kpi.head(1), "month=2026-03/part-0.parquet": kpi.tail(2)}
+    folder = write_folder(tmp_path / "data", tables)
+    locked = folder / "kpi_daily" / "month=2026-03"
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out, _ = _cli(capsys, "check", "--data", str(folder))
+    assert code == 1
+    assert out.splitlines() == [
+        "error: kpi_daily/month=2026-03/: cannot read folder: Permission denied",
+        f"{folder}: 1 error, 0 warnings; wfplan cannot open this folder until the errors are fixed",
+    ]
