@@ -1054,3 +1054,76 @@ def test_a_huge_forecast_within_the_contract_staffs_in_seconds(tmp_path: Path, c
         assert 1_500_000 < queue["peak_required"] <= 3_200_000
         if "occupancy" in text:
             assert queue["peak_required"] == 3_200_000
+
+
+# -- issue 16: text from the data never controls the terminal ----------------------------------
+
+TITLE, CLEAR, RED = "\x1b]2;owned\x07", "\x1b[2J", "\x1b[31m"
+RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what no screen may hold (\t, \n are layout)
+
+
+async def test_control_characters_in_names_are_shown_visibly_on_every_screen(tmp_path: Path) -> None:
+    """A site name that sets the window title, one that clears the screen, a red one, a region
+    name with a newline and a queue with ESC (all valid by the contract: names are strings).
+    Every screen, the close dialog and the notifications show them as `\\x1b...` text; no
+    raw control character reaches what Textual draws (it used to reach the terminal)."""
+    from queries.config import load_settings
+    from tests.screen import loaded, screen_text
+    from tui.app import WfplanApp
+    from tui.dialogs import ErrorDialog, FormDialog
+
+    folder = build(
+        tmp_path,
+        cell("sites", "name", f"{TITLE}Boise"), cell("sites", "name", f"{CLEAR}Ken", row=0),
+        cell("sites", "name", f"{RED}Tulsa", row=2), cell("regions", "name", "Tri\nCities", row=0),
+        cell("forecast", "queue", f"{RED}sales", row=0), cell("forecast", "queue", f"{RED}sales", row=1),
+    )
+    app = WfplanApp(settings=load_settings(), folder=folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        screens = {}
+        for key in ("1", "2", "3", "4", "5", "6"):
+            await pilot.press(key)
+            await loaded(pilot)
+            assert not isinstance(app.screen, ErrorDialog), key
+            screens[key] = app.export_screenshot()
+            assert not RAW_CONTROL.search(screens[key]), key
+        await pilot.press("1")
+        await loaded(pilot)
+        text = screen_text(app)
+        assert "\\x1b]2;owned" in text  # (a BEL inside a rich Text is dropped by Rich itself)
+        assert "\\x1b[2JKen" in text and "\\x1b[31mTulsa" in text
+        await pilot.press("c")  # close the site under the cursor: the dialog names it
+        assert isinstance(app.screen, FormDialog)
+        assert not RAW_CONTROL.search(app.export_screenshot())
+        await pilot.press("escape")
+        await pilot.pause()
+        app.notify(f"site {TITLE}Boise")  # notifications carry names from the data too
+        await pilot.pause()
+        assert [str(n.message) for n in app._notifications][-1] == "site \\x1b]2;owned\\x07Boise"
+        assert not RAW_CONTROL.search(app.export_screenshot())
+
+
+def test_report_md_and_csv_show_control_characters_visibly_and_csv_never_starts_a_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`report --format md|csv`: control characters as escapes (Markdown used to blank them),
+    and names a spreadsheet would run (=HYPERLINK, @SUM, +, -) with a leading apostrophe, as
+    the screen exports already did. JSON keeps the names exactly (JSON escapes them itself)."""
+    folder = build(tmp_path, cell("sites", "name", '=HYPERLINK("http://x","y")'), cell("sites", "name", "@SUM(A1:A9)", row=0),
+                   cell("sites", "name", f"{RED}Tulsa\nx", row=2), cell("sites", "city", "-2+3", row=2))
+    code, csv_out, _ = run(capsys, "report", "--data", str(folder), "--format", "csv")
+    assert code == 0
+    assert not RAW_CONTROL.search(csv_out)
+    import csv as csv_module
+    import io
+
+    cells = {c for row in csv_module.reader(io.StringIO(csv_out)) for c in row}
+    assert {"'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1:A9)", "\\x1b[31mTulsa\\nx"} <= cells
+    assert not any(c.startswith(("=", "@", "+")) for c in cells)
+    code, md_out, _ = run(capsys, "report", "--data", str(folder), "--format", "md")
+    assert code == 0 and not RAW_CONTROL.search(md_out)
+    assert "\\x1b[31mTulsa\\nx" in md_out
+    code, json_out, _ = run(capsys, "report", "--data", str(folder))
+    names = {s["site_id"]: s["name"] for s in json.loads(json_out)["site_costs"]["sites"]}
+    assert names["TUL"] == f"{RED}Tulsa\nx"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from queries.config import ConfigError, Settings, load_settings
-from queries.format import visible
+from queries.format import visible, visible_lines
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -55,7 +55,7 @@ def _main(argv: list[str] | None = None) -> int:
 
 def _say(message: str) -> None:
     """One message on stderr, its text from files and data with control characters visible."""
-    print("\n".join(visible(line) for line in message.split("\n")), file=sys.stderr)
+    print(visible_lines(message), file=sys.stderr)
 
 
 def _interrupted() -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from queries.format import visible
+
 
 class InfoBar(Static):
     """Screen title on the left; data folder, as-of, period and scenario on the right.
@@ -23,13 +25,13 @@ class InfoBar(Static):
     def refresh_text(self) -> None:
         app = self.app
         text = Text(f" {self.title} ", style="bold reverse")
-        text.append(f" {app.folder.name}")
+        text.append(f" {visible(app.folder.name)}")
         if app.period is not None:
             p = app.period
             text.append(f" │ as of {p.as_of} │ {p.start} → {p.end}")
         if app.session is not None:
             text.append(" │ ")
-            text.append(app.session.scenario.name, style="bold")
+            text.append(visible(app.session.scenario.name), style="bold")
             if app.session.dirty:
                 text.append(" ●", style="bold")  # unsaved edits, as in editors
         elif app.status:
