@@ -1127,3 +1127,46 @@ def test_report_md_and_csv_show_control_characters_visibly_and_csv_never_starts_
     code, json_out, _ = run(capsys, "report", "--data", str(folder))
     names = {s["site_id"]: s["name"] for s in json.loads(json_out)["site_costs"]["sites"]}
     assert names["TUL"] == f"{RED}Tulsa\nx"
+
+
+# -- issue 16: as-of dates at the end of the calendar ---------------------------------------------
+
+
+def test_an_as_of_date_outside_the_contract_range_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = build(tmp_path)
+    code, out, err = run(capsys, "report", "--data", str(folder), "--as-of", "9999-12-31")
+    assert (code, out) == (2, "")
+    assert err == "wfplan: the as-of date 9999-12-31 is outside 1900-01-01 to 2200-12-31, the dates wfplan works with\n"
+    code, _, err = run(capsys, "report", "--data", str(folder), "--from", "0001-01-01", "--to", "2026-03-31")
+    assert code == 2 and "period start date 0001-01-01 is outside" in err
+
+
+async def test_the_period_dialog_refuses_9999_12_31(tmp_path: Path) -> None:
+    """Typing as-of 9999-12-31 in the KPI screen's period dialog crashed the app ("date value
+    out of range" a month later); the field now names the range, and a period set by other
+    means (the command palette, a script) gets a dialog, never a crash."""
+    from textual.widgets import Input, Label
+
+    from queries.config import load_settings
+    from tests.screen import loaded
+    from tui.app import WfplanApp
+    from tui.dialogs import ErrorDialog, FormDialog
+
+    app = WfplanApp(settings=load_settings(), folder=build(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("4")
+        await loaded(pilot)
+        await pilot.press("d")
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one("#field-as_of", Input).value = "9999-12-31"
+        await pilot.pause()
+        assert str(app.screen.query_one("#error-as_of", Label).render()) == "must be between 1900-01-01 and 2200-12-31"
+        await pilot.press("enter")
+        assert isinstance(app.screen, FormDialog)  # refused: the dialog stays
+        await pilot.press("escape")
+        app.change_period(D(9999, 12, 31), D(2026, 1, 1), D(2026, 3, 31))
+        await loaded(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "9999-12-31 is outside 1900-01-01 to 2200-12-31" in app.screen.message
+        assert app.is_running
