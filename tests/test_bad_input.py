@@ -985,7 +985,8 @@ BAD_SCENARIOS = [
     ("[parameters.staffing]\npatience_seconds = 1e12\n",
      "parameters.staffing.patience_seconds: must be <= 3600 (got 1000000000000.0)"),
     ("[parameters.labor]\npaid_hours_per_fte = 1e-300\n", "parameters.labor.paid_hours_per_fte: must be >= 100 (got 1e-300)"),
-    ("[[site_changes]]\nsite_id = \"BOI\"\nlease_annual = 1e308\n", "site_changes #1.lease_annual: must be <= 1e+09 (got 1e+308)"),
+    ("[[site_changes]]\nsite_id = \"BOI\"\nlease_annual = 1e308\n",
+     "site_changes #1.lease_annual: must be <= 1e+09 (got 1e+308)"),
     # The privacy floor is the agents' protection, not a what-if (spec: "Privacy floor").
     ("[parameters.privacy]\nmin_group_agents = 2\n",
      "parameters: privacy.min_group_agents: the privacy floor is not a scenario parameter; only the config file sets it"),
