@@ -1171,3 +1171,31 @@ async def test_the_period_dialog_refuses_9999_12_31(tmp_path: Path) -> None:
         assert isinstance(app.screen, ErrorDialog)
         assert "9999-12-31 is outside 1900-01-01 to 2200-12-31" in app.screen.message
         assert app.is_running
+
+
+# -- issue 16: agents at a closed site ------------------------------------------------------------
+
+CLOSED_KEN = ("warning: assignments.parquet: site_id: onsite or hybrid agents still assigned to a closed site "
+              "(they count onsite, but the site's seats and costs are left out) (3 rows), e.g. KEN (3 agents)")
+
+
+def test_agents_at_a_closed_site_are_a_warning_naming_the_site_and_count(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """KEN closed while A1, A2 (onsite) and A3 (hybrid) are still assigned there, open-ended
+    and employed; A8 also had KEN but left on 2026-02-28, so 3 agents, not 4. They were
+    accepted without a word, counting onsite while KEN's seats and cost vanished."""
+    folder = build(tmp_path, cell("sites", "status", "closed", row=0))
+    check_and_report(folder, capsys, [CLOSED_KEN])
+
+
+async def test_the_app_tells_about_agents_at_a_closed_site(tmp_path: Path) -> None:
+    from queries.config import load_settings
+    from tests.screen import loaded
+    from tui.app import WfplanApp
+    from tui.screens.site_costs import SiteCostsScreen
+
+    app = WfplanApp(settings=load_settings(), folder=build(tmp_path, cell("sites", "status", "closed", row=0)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert isinstance(app.screen, SiteCostsScreen)
+        assert any(CLOSED_KEN in str(n.message) for n in app._notifications)
