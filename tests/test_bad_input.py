@@ -395,7 +395,7 @@ VALUE_RULES = [
     # kpi_daily (row 1: A1 on 2026-03-31, 50 contacts, fcr 30 of 40, csat 25 of 6 responses,
     # qa 0 of 0 evaluations, 460 of 480 adherent minutes)
     _rule("kpi_daily", "contacts", -1, "must be >= 0"),
-    _rule("kpi_daily", "handle_seconds", -1.0, "must be >= 0"),
+    _rule("kpi_daily", "handle_seconds", -1.0, "must be between 0 and 1,000,000"),
     _rule("kpi_daily", "fcr_resolved", 41, "must be between 0 and fcr_eligible"),
     _rule("kpi_daily", "fcr_resolved", -1, "must be between 0 and fcr_eligible"),
     _rule("kpi_daily", "csat_points", 31.0, "must be between csat_responses and 5 x csat_responses"),
@@ -421,7 +421,7 @@ VALUE_RULES = [
         "e.g. A1 on 2026-03-31: 0.0",
     ]),
     case("kpi_daily.scheduled_minutes must be >= 0", cell("kpi_daily", "scheduled_minutes", -1.0), lines=[
-        "error: kpi_daily.parquet: scheduled_minutes: must be >= 0 (1 row), e.g. A1 on 2026-03-31: -1.0",
+        "error: kpi_daily.parquet: scheduled_minutes: must be between 0 and 1440 (1 row), e.g. A1 on 2026-03-31: -1.0",
         "error: kpi_daily.parquet: adherent_minutes: must be between 0 and scheduled_minutes (1 row), "
         "e.g. A1 on 2026-03-31: 460.0",
     ]),
@@ -439,7 +439,7 @@ VALUE_RULES = [
     _rule("regions", "utc_offset_hours", 15.0, "must be between -12 and 14"),
     # forecast
     _rule("forecast", "interval_minutes", 45, "must be 15, 30 or 60"),
-    _rule("forecast", "contacts", -1.0, "must be between 0 and 100000"),
+    _rule("forecast", "contacts", -1.0, "must be between 0 and 100,000"),
     _rule("forecast", "aht_seconds", 0.0, "must be > 0 and <= 14400"),
     # boundaries are inside
     case("boundary values are valid", cell("sites", "lat", -90.0), cell("sites", "lon", 180.0), cell("sites", "sqft", 0),
@@ -569,7 +569,7 @@ def a_symlink_to_itself(name: str) -> Damage:
 RANGE = "must be between 1900-01-01 and 2200-12-31"
 HOSTILE = [
     # Staffing looped once per agent up to the traffic: 1e12 contacts hung the report.
-    _rule("forecast", "contacts", 1e12, "must be between 0 and 100000", shown="1000000000000.0"),
+    _rule("forecast", "contacts", 1e12, "must be between 0 and 100,000", shown="1000000000000.0"),
     # An AHT of 1e307 overflowed the traffic and reached "unexpected error".
     _rule("forecast", "aht_seconds", 1e307, "must be > 0 and <= 14400", shown="1e+307"),
     # Dates near the end of the calendar: the report ran 30 s and the app crashed.
@@ -584,6 +584,8 @@ HOSTILE = [
     _rule("sites", "lease_annual", 1e308, "must be between 0 and 1,000,000,000", shown="1e+308"),
     _rule("sites", "opex_annual", 1_000_000_001.0, "must be between 0 and 1,000,000,000", shown="1000000001.0"),
     _rule("agents", "hourly_wage", 1e6, "must be > 0 and <= 1000", shown="1000000.0"),
+    # KPI sums are exact DECIMAL sums (the same report bytes every run): bounded per day.
+    _rule("kpi_daily", "handle_seconds", 1e300, "must be between 0 and 1,000,000", shown="1e+300"),
     _rule("sites", "seats", 10**9, "must be > 0 and <= 100,000"),
     case("the upper bounds are inside", cell("sites", "lease_annual", 1e9), cell("agents", "hourly_wage", 1000.0),
          cell("forecast", "contacts", 100_000.0), cell("forecast", "aht_seconds", 14_400.0), cell("sites", "seats", 100_000),

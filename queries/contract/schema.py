@@ -78,7 +78,12 @@ class Table:
 
 
 def between(col: str, low: float, high: float) -> Rule:
-    return Rule(f"must be between {low:g} and {high:g}", f"{col} < {low} OR {col} > {high}")
+    return Rule(f"must be between {_shown(low)} and {_shown(high)}", f"{col} < {low} OR {col} > {high}")
+
+
+def _shown(bound: float) -> str:
+    """A bound as a planner reads it: 1,000,000 rather than 1e+06."""
+    return f"{int(bound):,}" if float(bound).is_integer() and abs(bound) >= 10_000 else f"{bound:g}"
 
 
 def at_least(col: str, low: float) -> Rule:
@@ -98,6 +103,10 @@ MAX_WAGE = 1000.0  # USD an hour
 MAX_SEATS = 100_000
 MAX_CONTACTS = 100_000  # contacts in one forecast interval of 15 to 60 minutes
 MAX_AHT_SECONDS = 14_400  # four hours
+# One agent's day: a million handle seconds allows for many chats at once; the KPI sums are
+# exact DECIMAL sums (kpi_agent_sums.sql), which these bounds keep from overflowing.
+MAX_HANDLE_SECONDS = 1_000_000
+MINUTES_PER_DAY = 1440
 
 
 def in_dates(col: str) -> Rule:
@@ -198,7 +207,7 @@ KPI_DAILY = Table(
         Column("date", "date", rules=(in_dates("date"),)),
         Column("agent_id", "string"),
         Column("contacts", "int", rules=(at_least("contacts", 0),)),
-        Column("handle_seconds", "float", rules=(at_least("handle_seconds", 0),)),
+        Column("handle_seconds", "float", rules=(between("handle_seconds", 0, MAX_HANDLE_SECONDS),)),
         Column("fcr_eligible", "int", rules=(at_least("fcr_eligible", 0),)),
         Column(
             "fcr_resolved", "int",
@@ -217,7 +226,7 @@ KPI_DAILY = Table(
             rules=(Rule("must be between 0 and 100 x qa_evaluations",
                         "qa_points < 0 OR qa_points > 100 * qa_evaluations"),),
         ),
-        Column("scheduled_minutes", "float", rules=(at_least("scheduled_minutes", 0),)),
+        Column("scheduled_minutes", "float", rules=(between("scheduled_minutes", 0, MINUTES_PER_DAY),)),
         Column(
             "adherent_minutes", "float",
             rules=(Rule("must be between 0 and scheduled_minutes",

@@ -252,7 +252,7 @@ class _Side:
         if tenure_adjusted:
             by_band = rows.group_by("tenure_band").agg(pl.col("agent_id").n_unique().alias("agents"), *sums)
             bands = {row["tenure_band"]: row for row in by_band.iter_rows(named=True)}
-        return cls(rows.select(sums).row(0, named=True), rows.group_by("agent_id").agg(sums), bands)
+        return cls(rows.select(sums).row(0, named=True), rows.group_by("agent_id", maintain_order=True).agg(sums), bands)
 
 
 def _ratio_of(sums: dict[str, Any], ratio: Ratio) -> float | None:
