@@ -865,3 +865,39 @@ def test_three_reports_on_the_same_data_are_the_same_bytes(tmp_path: Path, capsy
         reports.append(capsys.readouterr().out)
     assert '"ci_low": ' in reports[0]  # intervals are there, the figures that differed
     assert reports[0] == reports[1] == reports[2]
+
+
+async def test_quitting_while_staffing_is_worked_out_stops_it_within_a_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16, item 5: after q the app kept burning CPU in the staffing search until killed.
+    Each of 400 forecast intervals is made to take 50 ms (20 s in all); q during the load
+    stops the worker at the next interval: within a second no interval is started any more."""
+    import queries.model.staffing as staffing
+
+    forecast = pl.DataFrame({
+        "queue": ["sales"] * 400,
+        "interval_start": [dt.datetime(2026, 3, 2, 0, 0) + dt.timedelta(minutes=30 * i) for i in range(400)],
+        "interval_minutes": [30] * 400, "contacts": [100.0] * 400, "aht_seconds": [180.0] * 400,
+    })
+    folder = write_folder(tmp_path / "data", {**base_tables(), "forecast": forecast})
+    calls: list[float] = []
+    real = staffing.interval_performance
+
+    def slow(*args: Any) -> Any:
+        calls.append(time.monotonic())
+        time.sleep(0.05)
+        return real(*args)
+
+    monkeypatch.setattr(staffing, "interval_performance", slow)
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_for(pilot, lambda: len(calls) > 5)
+        await pilot.press("q")
+        quit_at = time.monotonic()
+    await asyncio.sleep(1.0)
+    assert len(calls) < 400
+    assert calls[-1] < quit_at + 1.0  # nothing started a second after q
+    started = len(calls)
+    await asyncio.sleep(0.5)
+    assert len(calls) == started
