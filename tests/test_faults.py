@@ -901,3 +901,25 @@ async def test_quitting_while_staffing_is_worked_out_stops_it_within_a_second(
     started = len(calls)
     await asyncio.sleep(0.5)
     assert len(calls) == started
+
+
+def test_a_data_folder_that_cannot_be_read_is_a_clear_error(
+    small_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """chmod 000 on the data folder (for a non-root user; here os.stat refuses what is inside
+    it, as the kernel would): checking whether sites.parquet is a file raised PermissionError,
+    which reached "unexpected error" with a crash log."""
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path).parent == small_folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    code, out, _ = _cli(capsys, "check", "--data", str(small_folder))
+    assert code == 1
+    assert out.splitlines() == [
+        f"error: {small_folder}: cannot read the data folder: Permission denied",
+        f"{small_folder}: 1 error, 0 warnings; wfplan cannot open this folder until the errors are fixed",
+    ]

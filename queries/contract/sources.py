@@ -33,6 +33,13 @@ class TableSource:
 
 def locate_tables(folder: Path) -> tuple[dict[str, TableSource], list[Problem]]:
     """The contract tables found in `folder`, and the problems with its layout."""
+    try:
+        return _locate_tables(folder)
+    except OSError as err:  # e.g. a data folder without read or search permission
+        return {}, [Problem(str(folder), f"cannot read the data folder: {err.strerror or err}")]
+
+
+def _locate_tables(folder: Path) -> tuple[dict[str, TableSource], list[Problem]]:
     problems: list[Problem] = []
     if not folder.exists():
         return {}, [Problem(str(folder), "data folder does not exist")]
