@@ -59,13 +59,8 @@ def _say(message: str) -> None:
 
 
 def _interrupted() -> int:
-    """ctrl+c: one word and exit 130, however far the command got; a second ctrl+c is ignored."""
-    import signal
-
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread (tests): nothing to ignore there
-        pass
+    """ctrl+c: one word and exit 130, however far the command got. A second ctrl+c while this
+    is printed ends in `main`'s own handler; once `main` returns, tui.entry's."""
     try:
         print("wfplan: interrupted", file=sys.stderr)
         sys.stdout.flush()
