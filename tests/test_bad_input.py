@@ -1085,12 +1085,14 @@ async def test_control_characters_in_names_are_shown_visibly_on_every_screen(tmp
     async with app.run_test(size=(120, 30)) as pilot:
         await loaded(pilot)
         screens = {}
-        for key in ("1", "2", "3", "4", "5", "6"):
-            await pilot.press(key)
-            await loaded(pilot)
-            assert not isinstance(app.screen, ErrorDialog), key
-            screens[key] = app.export_screenshot()
-            assert not RAW_CONTROL.search(screens[key]), key
+        # Each screen, then its other views: sites by headcount, the reach chart, KPIs by site.
+        for keys in ("1", "2", "3", "4", "5", "6", "2v", "3g", "4b"):
+            for key in keys:
+                await pilot.press(key)
+                await loaded(pilot)
+            assert not isinstance(app.screen, ErrorDialog), keys
+            screens[keys] = app.export_screenshot()
+            assert not RAW_CONTROL.search(screens[keys]), keys
         await pilot.press("1")
         await loaded(pilot)
         text = screen_text(app)
