@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 ENV_PREFIX = "WFPLAN_"
@@ -40,21 +40,22 @@ class _Section(BaseModel):
 
 
 class RemoteParams(_Section):
-    stipend_monthly: float = Field(50.0, ge=0, allow_inf_nan=False)
+    stipend_monthly: float = Field(50.0, ge=0, le=10_000, allow_inf_nan=False)
     """Home-office stipend paid to each remote agent, USD per month."""
-    equipment_cost: float = Field(1500.0, ge=0, allow_inf_nan=False)
+    equipment_cost: float = Field(1500.0, ge=0, le=100_000, allow_inf_nan=False)
     """One-time equipment cost per agent who becomes or is hired remote, USD."""
-    equipment_life_years: float = Field(3.0, gt=0, allow_inf_nan=False)
+    equipment_life_years: float = Field(3.0, ge=0.5, le=20, allow_inf_nan=False)
     """Years over which equipment is written off."""
-    it_security_annual: float = Field(300.0, ge=0, allow_inf_nan=False)
+    it_security_annual: float = Field(300.0, ge=0, le=100_000, allow_inf_nan=False)
     """IT and security cost per remote or hybrid agent, USD per year."""
-    wage_delta_hourly: float = Field(0.0, allow_inf_nan=False)
-    """Hourly wage change for agents who become or are hired remote, USD (may be negative)."""
+    wage_delta_hourly: float = Field(0.0, ge=-100, le=100, allow_inf_nan=False)
+    """Hourly wage change for agents who become or are hired remote, USD (may be negative;
+    a scenario that takes a wage to 0 or below is refused)."""
 
 
 class LaborParams(_Section):
-    paid_hours_per_fte: float = Field(2080.0, gt=0, allow_inf_nan=False)
-    """Paid hours per full-time equivalent per year."""
+    paid_hours_per_fte: float = Field(2080.0, ge=100, le=8760, allow_inf_nan=False)
+    """Paid hours per full-time equivalent per year (100 to 8760, the hours of a year)."""
 
 
 class PlanParams(_Section):
@@ -69,14 +70,14 @@ class PlanParams(_Section):
 
 
 class PrivacyParams(_Section):
-    min_group_agents: int = Field(5, ge=1)
+    min_group_agents: int = Field(5, ge=1, le=1_000_000)
     """KPI groups with fewer distinct agents than this are suppressed."""
 
 
 class HiringParams(_Section):
-    cost_per_hire: float = Field(5000.0, ge=0, allow_inf_nan=False)
+    cost_per_hire: float = Field(5000.0, ge=0, le=1_000_000, allow_inf_nan=False)
     """Recruiting and onboarding cost per hire, USD."""
-    commute_radius_km: float = Field(50.0, ge=0, allow_inf_nan=False)
+    commute_radius_km: float = Field(50.0, ge=0, le=20_000, allow_inf_nan=False)
     """Regions within this distance of an open site are in onsite reach."""
     allowed_states: list[str] = Field(default_factory=list)
     """States remote agents may be hired in; empty means all."""
@@ -84,7 +85,7 @@ class HiringParams(_Section):
     """Minimum share of households with broadband for remote hiring."""
     utc_offsets: list[float] = Field(default_factory=list)
     """Standard-time UTC offsets remote agents may be hired in; empty means all."""
-    max_median_wage: float | None = Field(None, gt=0, allow_inf_nan=False)
+    max_median_wage: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False)
     """Skip regions whose CSR median hourly wage is above this; unset means no cap."""
 
 
@@ -98,14 +99,14 @@ class ScenarioDefaults(_Section):
 class StaffingParams(_Section):
     service_level: float = Field(0.8, gt=0, lt=1, allow_inf_nan=False)
     """Share of contacts to answer within answer_seconds."""
-    answer_seconds: float = Field(20.0, gt=0, allow_inf_nan=False)
-    """Service-level threshold, seconds."""
+    answer_seconds: float = Field(20.0, gt=0, le=3600, allow_inf_nan=False)
+    """Service-level threshold, seconds (at most an hour)."""
     shrinkage: float = Field(0.3, ge=0, lt=1, allow_inf_nan=False)
     """Share of paid time not available for contacts."""
-    max_occupancy: float | None = Field(None, gt=0, le=1, allow_inf_nan=False)
-    """Cap on traffic / agents; unset means no cap."""
-    patience_seconds: float | None = Field(None, gt=0, allow_inf_nan=False)
-    """Average customer patience; set to use Erlang A instead of Erlang C."""
+    max_occupancy: float | None = Field(None, ge=0.5, le=1, allow_inf_nan=False)
+    """Cap on traffic / agents, 0.5 to 1 (real caps are 0.75 to 0.95); unset means no cap."""
+    patience_seconds: float | None = Field(None, gt=0, le=3600, allow_inf_nan=False)
+    """Average customer patience, seconds (at most an hour); set to use Erlang A instead of Erlang C."""
 
 
 class CommuteParams(_Section):
@@ -161,8 +162,29 @@ class DuckDBSettings(_Section):
     memory_limit: str | None = Field(
         "1GB", pattern=r"^\s*(0*[1-9]\d*(\.\d+)?|0*\.\d*[1-9]\d*)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$"
     )
-    """DuckDB memory limit such as "2GB" (default 1GB: the machine is shared over SSH;
-    beyond it DuckDB spills to disk in wfplan's cache folder, never the data folder)."""
+    """DuckDB memory limit such as "2GB", at least 64MB (default 1GB: the machine is shared
+    over SSH; beyond it DuckDB spills to disk in wfplan's cache folder, never the data folder)."""
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _enough_memory(cls, value: str | None) -> str | None:
+        # Below a few MB DuckDB cannot read a Parquet footer, and every table would read as
+        # "cannot read: Out of Memory Error", blaming the data for a setting.
+        if value is not None and _bytes(value) < _MIN_MEMORY_BYTES:
+            raise ValueError(f"must be at least 64MB (got {value!r})")
+        return value
+
+
+_MIN_MEMORY_BYTES = 64 * 1000**2
+_UNITS = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
+          "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "TiB": 1024**4}
+
+
+def _bytes(size: str) -> float:
+    """'512MB' -> 512e6, as DuckDB reads memory_limit (the pattern above has checked it)."""
+    text = size.strip()
+    unit = next(u for u in sorted(_UNITS, key=len, reverse=True) if text.endswith(u))
+    return float(text.removesuffix(unit).strip()) * _UNITS[unit]
 
 
 class EngineSettings(_Section):
@@ -271,6 +293,8 @@ def load_settings(config_path: Path | None = None, overrides: dict[str, Any] | N
     explicit = config_path or (Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None)
     path = explicit or default_config_path()
     file_data: dict[str, Any] = {}
+    if explicit is not None and path.is_dir():
+        raise ConfigError(f"config file {path} is a folder, not a file")
     if explicit is not None and not path.is_file():
         raise ConfigError(f"config file {path} does not exist")
     if path.is_file():
@@ -309,6 +333,8 @@ def read_toml(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any
         raise error(f"{path}: not valid TOML: {err}") from None
     except UnicodeDecodeError:
         raise error(f"{path}: not valid TOML: the file is not UTF-8 text") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise error(f"{path}: not valid TOML: arrays or tables are nested too deeply") from None
     except OSError as err:
         raise error(f"{path}: cannot read: {err.strerror}") from None
 

@@ -51,3 +51,31 @@ def date(value: dt.date | None) -> str:
 def clip(text: str, width: int = 24) -> str:
     """A name from the data cut to `width` characters, with … when cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# C0 and C1 control characters and DEL, with no exception: a tab or newline inside a name from
+# the data would break a table row or fake a second line just as well as ESC would. Also the
+# Unicode line and paragraph separators and the bidirectional overrides, which reorder what a
+# terminal shows ("Trojan Source").
+_CONTROL = {c: None for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029,
+                              *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+
+
+def visible(text: object) -> str:
+    """Text from data or files, safe for a terminal: control characters made visible.
+
+    ESC, BEL, newline and the other control characters (C0, DEL, C1) become Python-style
+    escapes (`\\x1b`, `\\x07`, `\\n`), so a site name cannot set the window title, clear the
+    screen, colour a table or fake a second line of output. A backslash stays as it is.
+    Everything else, including non-ASCII letters, comes through unchanged.
+    """
+    text = str(text)
+    if not any(ord(c) in _CONTROL for c in text):
+        return text  # the common case, without building a new string
+    return "".join((f"\\u{ord(c):04x}" if ord(c) > 0xFF else repr(c)[1:-1]) if ord(c) in _CONTROL else c for c in text)
+
+
+def visible_lines(text: object) -> str:
+    """`visible()` line by line, for a message of several lines written by wfplan itself
+    (a dialog, a notification) that quotes text from the data: its own newlines stay."""
+    return "\n".join(visible(line) for line in str(text).split("\n"))

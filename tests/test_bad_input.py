@@ -371,14 +371,14 @@ VALUE_RULES = [
     _rule("sites", "lat", 95.0, "must be between -90 and 90"),
     _rule("sites", "lon", -181.0, "must be between -180 and 180"),
     _rule("sites", "status", "shut", "must be one of open, closing, closed"),
-    _rule("sites", "seats", 0, "must be > 0"),
+    _rule("sites", "seats", 0, "must be > 0 and <= 100,000"),
     _rule("sites", "sqft", -1, "must be >= 0"),
-    _rule("sites", "lease_annual", -1.0, "must be >= 0"),
-    _rule("sites", "opex_annual", -0.5, "must be >= 0"),
-    _rule("sites", "lease_break_fee", -1.0, "must be >= 0"),
+    _rule("sites", "lease_annual", -1.0, "must be between 0 and 1,000,000,000"),
+    _rule("sites", "opex_annual", -0.5, "must be between 0 and 1,000,000,000"),
+    _rule("sites", "lease_break_fee", -1.0, "must be between 0 and 1,000,000,000"),
     # agents
     _rule("agents", "term_date", D(2023, 12, 31), "must be on or after hire_date"),
-    _rule("agents", "hourly_wage", 0.0, "must be > 0"),
+    _rule("agents", "hourly_wage", 0.0, "must be > 0 and <= 1000"),
     _rule("agents", "fte", 1.5, "must be > 0 and <= 1"),
     _rule("agents", "fte", 0.0, "must be > 0 and <= 1"),
     # assignments
@@ -395,7 +395,7 @@ VALUE_RULES = [
     # kpi_daily (row 1: A1 on 2026-03-31, 50 contacts, fcr 30 of 40, csat 25 of 6 responses,
     # qa 0 of 0 evaluations, 460 of 480 adherent minutes)
     _rule("kpi_daily", "contacts", -1, "must be >= 0"),
-    _rule("kpi_daily", "handle_seconds", -1.0, "must be >= 0"),
+    _rule("kpi_daily", "handle_seconds", -1.0, "must be between 0 and 1,000,000"),
     _rule("kpi_daily", "fcr_resolved", 41, "must be between 0 and fcr_eligible"),
     _rule("kpi_daily", "fcr_resolved", -1, "must be between 0 and fcr_eligible"),
     _rule("kpi_daily", "csat_points", 31.0, "must be between csat_responses and 5 x csat_responses"),
@@ -421,7 +421,7 @@ VALUE_RULES = [
         "e.g. A1 on 2026-03-31: 0.0",
     ]),
     case("kpi_daily.scheduled_minutes must be >= 0", cell("kpi_daily", "scheduled_minutes", -1.0), lines=[
-        "error: kpi_daily.parquet: scheduled_minutes: must be >= 0 (1 row), e.g. A1 on 2026-03-31: -1.0",
+        "error: kpi_daily.parquet: scheduled_minutes: must be between 0 and 1440 (1 row), e.g. A1 on 2026-03-31: -1.0",
         "error: kpi_daily.parquet: adherent_minutes: must be between 0 and scheduled_minutes (1 row), "
         "e.g. A1 on 2026-03-31: 460.0",
     ]),
@@ -434,13 +434,13 @@ VALUE_RULES = [
     _rule("regions", "unemployment_rate", 1.5, "must be between 0 and 1"),
     _rule("regions", "unemployment_rate", -0.1, "must be between 0 and 1"),
     _rule("regions", "csr_employment", -1, "must be >= 0"),
-    _rule("regions", "csr_median_hourly_wage", 0.0, "must be > 0"),
+    _rule("regions", "csr_median_hourly_wage", 0.0, "must be > 0 and <= 1000"),
     _rule("regions", "broadband_share", 1.2, "must be between 0 and 1"),
     _rule("regions", "utc_offset_hours", 15.0, "must be between -12 and 14"),
     # forecast
     _rule("forecast", "interval_minutes", 45, "must be 15, 30 or 60"),
-    _rule("forecast", "contacts", -1.0, "must be >= 0"),
-    _rule("forecast", "aht_seconds", 0.0, "must be > 0"),
+    _rule("forecast", "contacts", -1.0, "must be between 0 and 100,000"),
+    _rule("forecast", "aht_seconds", 0.0, "must be > 0 and <= 14400"),
     # boundaries are inside
     case("boundary values are valid", cell("sites", "lat", -90.0), cell("sites", "lon", 180.0), cell("sites", "sqft", 0),
          cell("agents", "fte", 1.0), cell("regions", "unemployment_rate", 0.0), cell("regions", "broadband_share", 1.0),
@@ -549,7 +549,69 @@ ODD_BUT_VALID = [
          lines=["error: sites.parquet: status: must be one of open, closing, closed (1 row), e.g. BOI: geöffnet"]),
 ]
 
-CORPUS = [*FILES_AND_LAYOUT, *VALUE_RULES, *NOT_FINITE, *UNIQUE_AND_REFERENCES, *ODD_BUT_VALID]
+def a_folder_named(name: str) -> Damage:
+    """`name` (e.g. sites.parquet) replaced by an empty folder of that name."""
+    def damage(folder: Path) -> None:
+        (folder / name).unlink()
+        (folder / name).mkdir()
+    return damage
+
+
+def a_symlink_to_itself(name: str) -> Damage:
+    def damage(folder: Path) -> None:
+        (folder / name).unlink()
+        (folder / name).symlink_to(name)
+    return damage
+
+
+# Issue 16, "hostile data": values the contract used to allow that hung, crashed or
+# overflowed, now refused by a range (spec/data-contract.md), and files that were misread.
+RANGE = "must be between 1900-01-01 and 2200-12-31"
+HOSTILE = [
+    # Staffing looped once per agent up to the traffic: 1e12 contacts hung the report.
+    _rule("forecast", "contacts", 1e12, "must be between 0 and 100,000", shown="1000000000000.0"),
+    # An AHT of 1e307 overflowed the traffic and reached "unexpected error".
+    _rule("forecast", "aht_seconds", 1e307, "must be > 0 and <= 14400", shown="1e+307"),
+    # Dates near the end of the calendar: the report ran 30 s and the app crashed.
+    _rule("kpi_daily", "date", D(9999, 12, 31), RANGE, shown="9999-12-31", label="A1 on 9999-12-31"),
+    _rule("agents", "hire_date", D(1, 1, 1), RANGE, shown="0001-01-01"),
+    _rule("assignments", "end_date", D(9999, 12, 31), RANGE, shown="9999-12-31"),
+    _rule("sites", "lease_end", D(9999, 12, 31), RANGE, shown="9999-12-31"),
+    case("forecast.interval_start in 9999", cell("forecast", "interval_start", dt.datetime(9999, 12, 31, 23, 30)),
+         lines=[f"error: forecast.parquet: interval_start: {RANGE} (1 row), e.g. sales at 9999-12-31 23:30:00: "
+                "9999-12-31 23:30:00"]),
+    # Magnitudes: a 1e308 lease summed to infinity and showed as "n/a".
+    _rule("sites", "lease_annual", 1e308, "must be between 0 and 1,000,000,000", shown="1e+308"),
+    _rule("sites", "opex_annual", 1_000_000_001.0, "must be between 0 and 1,000,000,000", shown="1000000001.0"),
+    _rule("agents", "hourly_wage", 1e6, "must be > 0 and <= 1000", shown="1000000.0"),
+    # KPI sums are exact DECIMAL sums (the same report bytes every run): bounded per day.
+    _rule("kpi_daily", "handle_seconds", 1e300, "must be between 0 and 1,000,000", shown="1e+300"),
+    _rule("sites", "seats", 10**9, "must be > 0 and <= 100,000"),
+    case("the upper bounds are inside", cell("sites", "lease_annual", 1e9), cell("agents", "hourly_wage", 1000.0),
+         cell("forecast", "contacts", 100_000.0), cell("forecast", "aht_seconds", 14_400.0), cell("sites", "seats", 100_000),
+         cell("sites", "lease_end", D(2200, 12, 31)), lines=[]),
+    # Files that are not what their name says were called "missing", or ignored.
+    case("sites.parquet is a folder", damage=a_folder_named("sites.parquet"), lines=[
+        "error: sites.parquet: is a folder, not a Parquet file; a table given as a folder is named sites/ (without .parquet)"]),
+    case("forecast.parquet is a folder", damage=a_folder_named("forecast.parquet"), lines=[
+        "error: forecast.parquet: is a folder, not a Parquet file; a table given as a folder is named forecast/ "
+        "(without .parquet)"]),
+    case("sites.parquet is a symlink to itself", damage=a_symlink_to_itself("sites.parquet"),
+         lines=["error: sites.parquet: cannot read: a symbolic link to nothing (or to itself)"]),
+    # Control characters from the data reach the terminal as text: a newline in an id must
+    # not fake a second error line, nor ESC colour or clear it.
+    case("newline in a dangling id", cell("assignments", "site_id", "XXX\nerror: sites.parquet: fake"),
+         lines=["error: assignments.parquet: site_id: not found in sites.parquet (site_id) (1 row), "
+                "e.g. XXX\\nerror: sites.parquet: fake"]),
+    case("ESC sequences in a broken value", cell("sites", "status", "\x1b]2;owned\x07\x1b[2J\x1b[31mopen"),
+         lines=["error: sites.parquet: status: must be one of open, closing, closed (1 row), "
+                "e.g. BOI: \\x1b]2;owned\\x07\\x1b[2J\\x1b[31mopen"]),
+    case("ESC in an agent id in a broken rule", cell("agents", "agent_id", "A\x1b[31m2"),
+         cell("assignments", "agent_id", "A\x1b[31m2"), cell("agents", "fte", 2.0),
+         lines=["error: agents.parquet: fte: must be > 0 and <= 1 (1 row), e.g. A\\x1b[31m2: 2.0"]),
+]
+
+CORPUS = [*FILES_AND_LAYOUT, *VALUE_RULES, *NOT_FINITE, *UNIQUE_AND_REFERENCES, *ODD_BUT_VALID, *HOSTILE]
 
 
 @pytest.mark.parametrize("c", CORPUS)
@@ -728,7 +790,8 @@ def test_non_ascii_and_markup_names_come_back_as_typed_in_the_report(tmp_path: P
 APP_BROKEN = {
     "truncated Parquet file": (truncate("sites.parquet"), (), unreadable("sites.parquet")),
     "missing column": (None, (drop("agents", "fte"),), "error: agents.parquet: fte: required column is missing"),
-    "range rule": (None, (cell("sites", "seats", -8),), "error: sites.parquet: seats: must be > 0 (1 row), e.g. BOI: -8"),
+    "range rule": (None, (cell("sites", "seats", -8),),
+                   "error: sites.parquet: seats: must be > 0 and <= 100,000 (1 row), e.g. BOI: -8"),
     "NaN money": (None, (cell("sites", "lease_annual", NAN),),
                   "error: sites.parquet: lease_annual: must be a finite number (no NaN or infinity) (1 row), e.g. BOI: nan"),
     "markup in a broken value": (None, (cell("sites", "status", "[red]x[/red]"),),
@@ -877,3 +940,268 @@ async def test_app_tells_about_kpi_rows_without_assignment(tmp_path: Path) -> No
         await loaded(pilot)
         shown = screen_text(app) + "\n".join(str(n.message) for n in app._notifications)
         assert "no assignment" in shown
+
+
+# -- issue 16: settings and scenarios that hung, crashed or broke the privacy floor -------------
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BAD_SETTINGS = [
+    # Each hung the staffing search (one loop step per agent up to ~1e9 agents) or crashed.
+    ("[staffing]\nmax_occupancy = 1e-9\n", "staffing.max_occupancy: must be >= 0.5 (got 1e-09)"),
+    ("[staffing]\npatience_seconds = 1e12\n", "staffing.patience_seconds: must be <= 3600 (got 1000000000000.0)"),
+    ("[staffing]\nanswer_seconds = 1e300\n", "staffing.answer_seconds: must be <= 3600 (got 1e+300)"),
+    ("[labor]\npaid_hours_per_fte = 1e-300\n", "labor.paid_hours_per_fte: must be >= 100 (got 1e-300)"),
+    ("[remote]\nwage_delta_hourly = -1000\n", "remote.wage_delta_hourly: must be >= -100 (got -1000)"),
+    ("[remote]\nequipment_life_years = 1e-300\n", "remote.equipment_life_years: must be >= 0.5 (got 1e-300)"),
+    ("[remote]\nstipend_monthly = 1e308\n", "remote.stipend_monthly: must be <= 10000 (got 1e+308)"),
+    ("[privacy]\nmin_group_agents = 99999999999999999999999\n",
+     "privacy.min_group_agents: must be <= 1e+06 (got 99999999999999999999999)"),
+    ('[duckdb]\nmemory_limit = "1B"\n', "duckdb.memory_limit: must be at least 64MB (got '1B')"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SETTINGS)
+def test_absurd_settings_are_refused_naming_the_key(text: str, message: str, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Each setting (see the id) used to hang the report, crash, or blame the data; now exit 2
+    with one line naming the file, the key and the range."""
+    folder = build(tmp_path)
+    config = _config(tmp_path, text)
+    code, out, err = run(capsys, "report", "--data", str(folder), "--config", str(config))
+    assert (code, out) == (2, "")
+    assert err == f"wfplan: config error: {config}: {message}\n"
+
+
+def _scenario(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.toml"
+    path.write_text('name = "hostile"\n' + text, encoding="utf-8")
+    return path
+
+
+BAD_SCENARIOS = [
+    ("[aht_delta]\nremote = 1e300\n", "aht_delta.remote: must be <= 10 (got 1e+300)"),
+    ("[parameters.staffing]\npatience_seconds = 1e12\n",
+     "parameters.staffing.patience_seconds: must be <= 3600 (got 1000000000000.0)"),
+    ("[parameters.labor]\npaid_hours_per_fte = 1e-300\n", "parameters.labor.paid_hours_per_fte: must be >= 100 (got 1e-300)"),
+    ("[[site_changes]]\nsite_id = \"BOI\"\nlease_annual = 1e308\n",
+     "site_changes #1.lease_annual: must be <= 1e+09 (got 1e+308)"),
+    # The privacy floor is the agents' protection, not a what-if (spec: "Privacy floor").
+    ("[parameters.privacy]\nmin_group_agents = 2\n",
+     "parameters: privacy.min_group_agents: the privacy floor is not a scenario parameter; only the config file sets it"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SCENARIOS)
+def test_absurd_scenarios_are_refused_naming_the_key(text: str, message: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    folder = build(tmp_path)
+    scenario = _scenario(tmp_path, text)
+    code, out, err = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+    assert (code, out) == (2, "")
+    assert err == f"wfplan: scenario error: {scenario}: {message}\n"
+
+
+def test_a_wage_delta_that_takes_a_wage_below_zero_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Closing KEN makes A1, A2 ($20) and A3 ($22) remote; the lowest onsite or hybrid wage in
+    the folder is A4's $18, so -18 or less would pay someone $0 or less an hour. It used to
+    give a negative total cost and a 0.0-month payback."""
+    folder = build(tmp_path)
+    close_ken = '[[closures]]\nsite_id = "KEN"\nclose_date = 2026-12-31\n'
+    scenario = _scenario(tmp_path, '[parameters.remote]\nwage_delta_hourly = -18\n' + close_ken)
+    code, out, err = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+    assert (code, out) == (2, "")
+    assert err == (f"wfplan: scenario error: {scenario}: remote.wage_delta_hourly: -18 would pay agents who become "
+                   "remote $0 or less an hour (the lowest onsite or hybrid wage is $18.00); it must be above -18\n")
+    scenario.write_text('name = "ok"\n[parameters.remote]\nwage_delta_hourly = -17.5\n' + close_ken)
+    code, out, _ = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+    assert code == 0 and json.loads(out)["scenario"]["result"]["total_annual_cost"] > 0
+
+
+def test_a_deeply_nested_scenario_is_not_valid_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """tomllib recurses per level: 5000 nested arrays raised RecursionError, an "unexpected error"."""
+    folder = build(tmp_path)
+    scenario = tmp_path / "nested.toml"
+    scenario.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    code, out, err = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+    assert (code, out) == (2, "")
+    assert err == f"wfplan: scenario error: {scenario}: not valid TOML: arrays or tables are nested too deeply\n"
+
+
+def test_a_config_path_that_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "--data", str(tmp_path), "--config", str(tmp_path))
+    assert (code, err) == (2, f"wfplan: config error: config file {tmp_path} is a folder, not a file\n")
+
+
+def test_a_huge_forecast_within_the_contract_staffs_in_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The contract's largest interval: 100,000 contacts of 14,400 s in 15 minutes, A = 1.6
+    million Erlangs. Walking up one agent at a time from A never finished; the bounded search
+    does it in a few dozen probes. Erlang A (patience 3600 s, the largest) and an occupancy
+    cap of 0.5 too: the cap's floor A / 0.5 = 3.2 million agents is the answer there."""
+    import time
+
+    huge = pl.DataFrame({
+        "queue": ["big", "big"], "interval_start": [dt.datetime(2026, 3, 31, 9, 0), dt.datetime(2026, 3, 31, 9, 15)],
+        "interval_minutes": [15, 15], "contacts": [100_000.0, 100_000.0], "aht_seconds": [14_400.0, 14_400.0],
+    })
+    folder = build(tmp_path, rows("forecast", lambda _: huge))
+    for text in ("", "[staffing]\npatience_seconds = 3600\n", "[staffing]\nmax_occupancy = 0.5\n"):
+        start = time.perf_counter()
+        code, out, _ = run(capsys, "report", "--data", str(folder), "--config", str(_config(tmp_path, text)))
+        assert code == 0
+        assert time.perf_counter() - start < 10
+        [queue] = json.loads(out)["staffing"]["queues"]
+        assert 1_500_000 < queue["peak_required"] <= 3_200_000
+        if "occupancy" in text:
+            assert queue["peak_required"] == 3_200_000
+
+
+# -- issue 16: text from the data never controls the terminal ----------------------------------
+
+TITLE, CLEAR, RED = "\x1b]2;owned\x07", "\x1b[2J", "\x1b[31m"
+RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what no screen may hold (\t, \n are layout)
+
+
+async def test_control_characters_in_names_are_shown_visibly_on_every_screen(tmp_path: Path) -> None:
+    """A site name that sets the window title, one that clears the screen, a red one, a region
+    name with a newline and a queue with ESC (all valid by the contract: names are strings).
+    Every screen, the close dialog and the notifications show them as `\\x1b...` text; no
+    raw control character reaches what Textual draws (it used to reach the terminal)."""
+    from queries.config import load_settings
+    from tests.screen import loaded, screen_text
+    from tui.app import WfplanApp
+    from tui.dialogs import ErrorDialog, FormDialog
+
+    folder = build(
+        tmp_path,
+        cell("sites", "name", f"{TITLE}Boise"), cell("sites", "name", f"{CLEAR}Ken", row=0),
+        cell("sites", "name", f"{RED}Tulsa", row=2), cell("regions", "name", "Tri\nCities", row=0),
+        cell("forecast", "queue", f"{RED}sales", row=0), cell("forecast", "queue", f"{RED}sales", row=1),
+    )
+    app = WfplanApp(settings=load_settings(), folder=folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        screens = {}
+        # Each screen, then its other views: sites by headcount, the reach chart, KPIs by site.
+        for keys in ("1", "2", "3", "4", "5", "6", "2v", "3g", "4b"):
+            for key in keys:
+                await pilot.press(key)
+                await loaded(pilot)
+            assert not isinstance(app.screen, ErrorDialog), keys
+            screens[keys] = app.export_screenshot()
+            assert not RAW_CONTROL.search(screens[keys]), keys
+        await pilot.press("1")
+        await loaded(pilot)
+        text = screen_text(app)
+        assert "\\x1b]2;owned" in text  # (a BEL inside a rich Text is dropped by Rich itself)
+        assert "\\x1b[2JKen" in text and "\\x1b[31mTulsa" in text
+        await pilot.press("c")  # close the site under the cursor: the dialog names it
+        assert isinstance(app.screen, FormDialog)
+        assert not RAW_CONTROL.search(app.export_screenshot())
+        await pilot.press("escape")
+        await pilot.pause()
+        app.notify(f"site {TITLE}Boise")  # notifications carry names from the data too
+        await pilot.pause()
+        assert [str(n.message) for n in app._notifications][-1] == "site \\x1b]2;owned\\x07Boise"
+        assert not RAW_CONTROL.search(app.export_screenshot())
+
+
+def test_report_md_and_csv_show_control_characters_visibly_and_csv_never_starts_a_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`report --format md|csv`: control characters as escapes (Markdown used to blank them),
+    and names a spreadsheet would run (=HYPERLINK, @SUM, +, -) with a leading apostrophe, as
+    the screen exports already did. JSON keeps the names exactly (JSON escapes them itself)."""
+    folder = build(tmp_path, cell("sites", "name", '=HYPERLINK("http://x","y")'), cell("sites", "name", "@SUM(A1:A9)", row=0),
+                   cell("sites", "name", f"{RED}Tulsa\nx", row=2), cell("sites", "city", "-2+3", row=2))
+    code, csv_out, _ = run(capsys, "report", "--data", str(folder), "--format", "csv")
+    assert code == 0
+    assert not RAW_CONTROL.search(csv_out)
+    import csv as csv_module
+    import io
+
+    cells = {c for row in csv_module.reader(io.StringIO(csv_out)) for c in row}
+    assert {"'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1:A9)", "\\x1b[31mTulsa\\nx"} <= cells
+    assert not any(c.startswith(("=", "@", "+")) for c in cells)
+    code, md_out, _ = run(capsys, "report", "--data", str(folder), "--format", "md")
+    assert code == 0 and not RAW_CONTROL.search(md_out)
+    assert "\\x1b[31mTulsa\\nx" in md_out
+    code, json_out, _ = run(capsys, "report", "--data", str(folder))
+    names = {s["site_id"]: s["name"] for s in json.loads(json_out)["site_costs"]["sites"]}
+    assert names["TUL"] == f"{RED}Tulsa\nx"
+
+
+# -- issue 16: as-of dates at the end of the calendar ---------------------------------------------
+
+
+def test_an_as_of_date_outside_the_contract_range_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = build(tmp_path)
+    code, out, err = run(capsys, "report", "--data", str(folder), "--as-of", "9999-12-31")
+    assert (code, out) == (2, "")
+    assert err == "wfplan: the as-of date 9999-12-31 is outside 1900-01-01 to 2200-12-31, the dates wfplan works with\n"
+    code, _, err = run(capsys, "report", "--data", str(folder), "--from", "0001-01-01", "--to", "2026-03-31")
+    assert code == 2 and "period start date 0001-01-01 is outside" in err
+
+
+async def test_the_period_dialog_refuses_9999_12_31(tmp_path: Path) -> None:
+    """Typing as-of 9999-12-31 in the KPI screen's period dialog crashed the app ("date value
+    out of range" a month later); the field now names the range, and a period set by other
+    means (the command palette, a script) gets a dialog, never a crash."""
+    from textual.widgets import Input, Label
+
+    from queries.config import load_settings
+    from tests.screen import loaded
+    from tui.app import WfplanApp
+    from tui.dialogs import ErrorDialog, FormDialog
+
+    app = WfplanApp(settings=load_settings(), folder=build(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("4")
+        await loaded(pilot)
+        await pilot.press("d")
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one("#field-as_of", Input).value = "9999-12-31"
+        await pilot.pause()
+        assert str(app.screen.query_one("#error-as_of", Label).render()) == "must be between 1900-01-01 and 2200-12-31"
+        await pilot.press("enter")
+        assert isinstance(app.screen, FormDialog)  # refused: the dialog stays
+        await pilot.press("escape")
+        app.change_period(D(9999, 12, 31), D(2026, 1, 1), D(2026, 3, 31))
+        await loaded(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "9999-12-31 is outside 1900-01-01 to 2200-12-31" in app.screen.message
+        assert app.is_running
+
+
+# -- issue 16: agents at a closed site ------------------------------------------------------------
+
+CLOSED_KEN = ("warning: assignments.parquet: site_id: onsite or hybrid agents still assigned to a closed site "
+              "(they count onsite, but the site's seats and costs are left out) (3 rows), e.g. KEN (3 agents)")
+
+
+def test_agents_at_a_closed_site_are_a_warning_naming_the_site_and_count(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """KEN closed while A1, A2 (onsite) and A3 (hybrid) are still assigned there, open-ended
+    and employed; A8 also had KEN but left on 2026-02-28, so 3 agents, not 4. They were
+    accepted without a word, counting onsite while KEN's seats and cost vanished."""
+    folder = build(tmp_path, cell("sites", "status", "closed", row=0))
+    check_and_report(folder, capsys, [CLOSED_KEN])
+
+
+async def test_the_app_tells_about_agents_at_a_closed_site(tmp_path: Path) -> None:
+    from queries.config import load_settings
+    from tests.screen import loaded
+    from tui.app import WfplanApp
+    from tui.screens.site_costs import SiteCostsScreen
+
+    app = WfplanApp(settings=load_settings(), folder=build(tmp_path, cell("sites", "status", "closed", row=0)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert isinstance(app.screen, SiteCostsScreen)
+        assert any(CLOSED_KEN in str(n.message) for n in app._notifications)

@@ -85,7 +85,7 @@ def test_value_rules_with_counts_and_examples(tmp_path: Path) -> None:
         "error: sites.parquet: lat: must be between -90 and 90 (1 row), e.g. BOI: 95.0",
         "error: sites.parquet: status: must be one of open, closing, closed (1 row), e.g. BOI: shut",
         "error: sites.parquet: lease_annual: must be a finite number (no NaN or infinity) (1 row), e.g. TUL: inf",
-        "error: sites.parquet: lease_annual: must be >= 0 (1 row), e.g. KEN: -1.0",
+        "error: sites.parquet: lease_annual: must be between 0 and 1,000,000,000 (1 row), e.g. KEN: -1.0",
         "error: agents.parquet: term_date: must be on or after hire_date (1 row), e.g. A1: 2023-01-01",
         "error: agents.parquet: fte: must be > 0 and <= 1 (2 rows), e.g. A2: 1.5, A6: 0.0",
         "error: kpi_daily.parquet: fcr_resolved: must be between 0 and fcr_eligible (1 row), e.g. A1 on 2026-03-30: 31",

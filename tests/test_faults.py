@@ -692,3 +692,232 @@ def test_duckdb_spills_outside_the_data_folder(small_folder: Path, monkeypatch: 
     engine = Engine(small_folder)
     spill = engine.sql("SELECT current_setting('temp_directory') AS t")["t"].item()
     assert not (Path.cwd() / spill).resolve().is_relative_to(small_folder.resolve())
+
+
+# -- issue 16: the crash path never fails, ctrl+c always reads "interrupted", no partial data ---
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from tui.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def _a_bug(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("boom")
+
+
+def test_the_crash_log_goes_to_the_temporary_folder_when_the_log_folder_cannot_be_made(
+    small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """XDG_STATE_HOME naming a file: the log folder cannot be made under it. It used to end
+    in a Python traceback (FileExistsError raised while reporting the bug)."""
+    import tempfile
+
+    blocker = tmp_path / "state-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr("queries.contract.check.check_folder", _a_bug)
+    code, out, err = _cli(capsys, "check", "--data", str(small_folder))
+    [log] = (tmp_path / "tmp" / "wfplan-logs").glob("crash-*.log")
+    assert (code, out) == (1, "")
+    assert err == f"wfplan: unexpected error: boom\nThe details are in {log}\n"
+    assert "RuntimeError: boom" in log.read_text()
+
+
+def test_no_folder_takes_the_crash_log_and_the_user_still_sees_one_message(
+    small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    import tempfile
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))  # the temporary folder is a file too
+    monkeypatch.setattr("queries.contract.check.check_folder", _a_bug)
+    code, out, err = _cli(capsys, "check", "--data", str(small_folder))
+    assert (code, out) == (1, "")
+    first, second = err.splitlines()
+    assert first == "wfplan: unexpected error: boom"
+    assert second.startswith("The details are in no log file (it could not be written: ")
+    assert str(blocker) in second
+
+
+def test_an_interrupt_inside_duckdb_during_check_is_interrupted(
+    small_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """ctrl+c early in `check` arrives as DuckDB's InterruptException (or a RuntimeError
+    'Query interrupted'): it used to be "unexpected error" with a crash log."""
+    import duckdb
+
+    for error in (duckdb.InterruptException("INTERRUPT Error: Interrupted!"), RuntimeError("Query interrupted")):
+        def interrupted(*args: Any, error: Exception = error, **kwargs: Any) -> Any:
+            raise error
+
+        monkeypatch.setattr("queries.contract.check.check_folder", interrupted)
+        assert _cli(capsys, "check", "--data", str(small_folder)) == (130, "", "wfplan: interrupted\n")
+
+
+def test_a_second_ctrl_c_while_the_first_is_reported_is_still_interrupted(
+    small_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """ctrl+c at the end of `report`, then again while "interrupted" is printed: it used to
+    print two KeyboardInterrupt tracebacks (the second raised out of the handler)."""
+    import io
+    import sys
+
+    def ctrl_c(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    class InterruptedOnce(io.StringIO):
+        hit = False
+
+        def write(self, text: str) -> int:
+            if not self.hit:
+                self.hit = True
+                raise KeyboardInterrupt
+            return super().write(text)
+
+    monkeypatch.setattr("queries.report.build.build_report", ctrl_c)
+    monkeypatch.setattr(sys, "stderr", InterruptedOnce())
+    from tui.cli import main
+
+    assert main(["report", "--data", str(small_folder)]) == 130
+
+
+def test_ctrl_c_while_python_imports_wfplan_is_interrupted(small_folder: Path) -> None:
+    """The command's entry point (tui.entry) catches ctrl+c before `tui.cli` (pydantic,
+    DuckDB) is imported: with `tui.cli:main` as the entry point, a ctrl+c in those first few
+    hundred milliseconds printed a KeyboardInterrupt traceback from importlib. Here the import
+    of tui.cli is made to take 2 s, and ctrl+c arrives in the middle of it."""
+    import signal
+    import subprocess
+    import sys
+
+    child = (
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal\n"
+        "class Slow:\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'tui.cli':\n"
+        "            time.sleep(2)\n"
+        "sys.meta_path.insert(0, Slow())\n"
+        "import tui.entry\n"
+        f"sys.argv[1:] = ['check', '--data', {str(small_folder)!r}]\n"
+        "print('importing', flush=True)\n"
+        "sys.exit(tui.entry.main())\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline() == "importing\n"
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out, err) == (130, "", "wfplan: interrupted\n")
+
+
+def test_an_unlistable_partition_folder_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """kpi_daily/month=2026-03 cannot be listed (chmod 000 for a non-root user; here os.scandir
+    refuses it, as the kernel would): Path.rglob skipped it, and check said the contract
+    holds with those rows missing. Now the folder is named and the data refused."""
+    tables: dict[str, Any] = base_tables()
+    kpi = tables["kpi_daily"]
+    tables["kpi_daily"] = {"month=2026-02/part-0.parquet": kpi.head(1), "month=2026-03/part-0.parquet": kpi.tail(2)}
+    folder = write_folder(tmp_path / "data", tables)
+    locked = folder / "kpi_daily" / "month=2026-03"
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out, _ = _cli(capsys, "check", "--data", str(folder))
+    assert code == 1
+    assert out.splitlines() == [
+        "error: kpi_daily/month=2026-03/: cannot read folder: Permission denied",
+        f"{folder}: 1 error, 0 warnings; wfplan cannot open this folder until the errors are fixed",
+    ]
+
+
+def test_three_reports_on_the_same_data_are_the_same_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16, item 13: parallel float sums made three `report` runs differ in the last
+    digits (KPI intervals, FTE). A demo folder of 600 agents over 150 days, kpi_daily as
+    six monthly files, read by 4 DuckDB threads: the three outputs are byte for byte equal."""
+    from queries.demo.generate import generate_demo
+    from tui.cli import main
+
+    folder = generate_demo(tmp_path / "demo", agents=600, days=150).folder
+    config = tmp_path / "config.toml"
+    config.write_text("[duckdb]\nthreads = 4\n")
+    reports = []
+    for _ in range(3):
+        assert main(["report", "--data", str(folder), "--config", str(config)]) == 0
+        reports.append(capsys.readouterr().out)
+    assert '"ci_low": ' in reports[0]  # intervals are there, the figures that differed
+    assert reports[0] == reports[1] == reports[2]
+
+
+async def test_quitting_while_staffing_is_worked_out_stops_it_within_a_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16, item 5: after q the app kept burning CPU in the staffing search until killed.
+    Each of 400 forecast intervals is made to take 50 ms (20 s in all); q during the load
+    stops the worker at the next interval: within a second no interval is started any more."""
+    import queries.model.staffing as staffing
+
+    forecast = pl.DataFrame({
+        "queue": ["sales"] * 400,
+        "interval_start": [dt.datetime(2026, 3, 2, 0, 0) + dt.timedelta(minutes=30 * i) for i in range(400)],
+        "interval_minutes": [30] * 400, "contacts": [100.0] * 400, "aht_seconds": [180.0] * 400,
+    })
+    folder = write_folder(tmp_path / "data", {**base_tables(), "forecast": forecast})
+    calls: list[float] = []
+    real = staffing.interval_performance
+
+    def slow(*args: Any) -> Any:
+        calls.append(time.monotonic())
+        time.sleep(0.05)
+        return real(*args)
+
+    monkeypatch.setattr(staffing, "interval_performance", slow)
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_for(pilot, lambda: len(calls) > 5)
+        await pilot.press("q")
+        quit_at = time.monotonic()
+    await asyncio.sleep(1.0)
+    assert len(calls) < 400
+    assert calls[-1] < quit_at + 1.0  # nothing started a second after q
+    started = len(calls)
+    await asyncio.sleep(0.5)
+    assert len(calls) == started
+
+
+def test_a_data_folder_that_cannot_be_read_is_a_clear_error(
+    small_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """chmod 000 on the data folder (for a non-root user; here os.stat refuses what is inside
+    it, as the kernel would): checking whether sites.parquet is a file raised PermissionError,
+    which reached "unexpected error" with a crash log."""
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path).parent == small_folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    code, out, _ = _cli(capsys, "check", "--data", str(small_folder))
+    assert code == 1
+    assert out.splitlines() == [
+        f"error: {small_folder}: cannot read the data folder: Permission denied",
+        f"{small_folder}: 1 error, 0 warnings; wfplan cannot open this folder until the errors are fixed",
+    ]

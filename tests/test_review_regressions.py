@@ -144,7 +144,8 @@ def test_markdown_report_keeps_line_breaks_in_names_out_of_the_table(tmp_path: P
     folder = write_folder(tmp_path / "data", tables)
     assert main(["report", "--data", str(folder), "--format", "md"]) == 0
     md = capsys.readouterr().out
-    assert "| KEN | Kenne wick |" in md and "\x1b" not in md
+    # Issue 16: control characters are made visible (they used to become spaces), still on one row.
+    assert "| KEN | Kenne\\nwick |" in md and "| BOI | Bo\\x1b[31mise |" in md and "\x1b" not in md
 
 
 del dt

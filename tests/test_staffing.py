@@ -376,3 +376,41 @@ def test_forecast_intervals_sql_on_a_data_folder(tmp_path: Path) -> None:
     assert [q["queue"] for q in section["queues"]] == ["sales"]
     assert section["queues"][0]["peak_required"] == 14
     assert staffing_section(load_forecast(engine, dt.date(2027, 1, 1)), Parameters()) == {"queues": []}
+
+
+# -- issue 16: no hang at any traffic the contract allows, and cancellable --------------------
+
+
+@pytest.mark.parametrize("traffic", [4_999.5, 5_000.5, 123_456.7, 1_600_000.0])
+def test_required_agents_is_the_smallest_at_any_traffic_and_fast(traffic: float) -> None:
+    """Above 5,000 agents the search is bounded (square-root staffing start, then the secant
+    and bisection of `_fewest`), with Erlang B as one Poisson tail per probe; the answer is
+    still the smallest N meeting 80/20: N meets it, N - 1 does not."""
+    start = time.perf_counter()
+    agents = required_agents(traffic, 180, 0.8, 20)
+    assert time.perf_counter() - start < 0.5
+    assert erlang_c(agents, traffic, 180, 20).service_level >= 0.8 > erlang_c(agents - 1, traffic, 180, 20).service_level
+
+
+def test_erlang_b_above_the_recursion_agrees_with_the_recursion() -> None:
+    """5,001 agents at 5,000 Erlangs by the Poisson tail vs one more recursion step from 5,000."""
+    by_recursion = 5000 * erlang_b(5000, 5000.0) / (5001 + 5000 * erlang_b(5000, 5000.0))
+    assert erlang_b(5001, 5000.0) == pytest.approx(by_recursion, rel=1e-9)
+
+
+def test_a_cancelled_staffing_run_stops() -> None:
+    """The app's worker runs staffing inside cancel_when; once cancelled (q, F5), the next
+    interval raises Cancelled instead of working through the rest of the forecast."""
+    from queries.cancel import Cancelled, cancel_when
+
+    rows = [("sales", MONDAY + dt.timedelta(minutes=30 * i), 30, 100.0, 180.0) for i in range(100)]
+    seen = []
+
+    def stop() -> bool:
+        seen.append(1)
+        return len(seen) > 10
+
+    with cancel_when(stop), pytest.raises(Cancelled):
+        interval_staffing(forecast(rows), StaffingParams())
+    assert len(seen) == 11
+    assert interval_staffing(forecast(rows), StaffingParams()).height == 100  # outside: never cancelled

@@ -20,7 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from queries.cancel import Cancelled, cancel_when
 from queries.engines.protocol import Engine, Job, QueryCancelled, QueryError, connect
+from queries.format import visible, visible_lines
 from queries.model.scenario import Scenario, ScenarioError
 from queries.plan.session import PlanSession
 from tui.commands import ScreenCommands
@@ -252,8 +254,10 @@ class WfplanApp(App[None]):
                 scenario_error = str(err)
         if worker.is_cancelled:
             return
-        # Work the numbers out here, off the UI thread: staffing takes a moment.
-        session.evaluate()
+        # Work the numbers out here, off the UI thread: staffing takes a moment, and stops
+        # within a fraction of a second when the load is cancelled (q, F5, another as-of).
+        with cancel_when(lambda: worker.is_cancelled):
+            session.evaluate()
         if not worker.is_cancelled:
             self.post_message(DataLoaded(engine, period, data, session, scenario_error,
                                          [p.line() for p in result.warnings], stamp, state))
@@ -331,7 +335,7 @@ class WfplanApp(App[None]):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        if isinstance(error, QueryCancelled):
+        if isinstance(error, (QueryCancelled, Cancelled)):
             return
         self.status = "loading failed"
         retry = "\n\nF5 loads the data again."
@@ -366,7 +370,9 @@ class WfplanApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="evaluate")
     def _evaluate(self, session: PlanSession) -> None:
-        session.evaluate()
+        worker = get_current_worker()
+        with cancel_when(lambda: worker.is_cancelled):
+            session.evaluate()
         self.call_from_thread(self._evaluated)
 
     def _evaluated(self) -> None:
@@ -534,7 +540,8 @@ class WfplanApp(App[None]):
         """Every notification, the screens' too, is plain text: they carry file names, scenario
         names and lines of `wfplan check` with text from the data, never to be read as markup."""
         kwargs = {} if timeout is None else {"timeout": timeout}
-        super().notify(message, title=title, severity=severity, markup=False, **kwargs)
+        # ... nor their control characters as terminal commands (a site name with ESC [2J).
+        super().notify(visible_lines(message), title=visible(title), severity=severity, markup=False, **kwargs)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
@@ -560,6 +567,7 @@ class WfplanApp(App[None]):
 
     def on_unmount(self) -> None:
         self.cancel_loading()
+        self._cancel("evaluate", None)  # a staffing search must not outlive the app
 
     # -- bugs -------------------------------------------------------------------------------
 

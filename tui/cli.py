@@ -16,37 +16,75 @@ from pathlib import Path
 from typing import Any
 
 from queries.config import ConfigError, Settings, load_settings
+from queries.format import visible, visible_lines
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # a second ctrl+c while the first one was being reported
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.run(args)
     except ConfigError as err:
-        print(f"wfplan: config error: {err}", file=sys.stderr)
+        _say(f"wfplan: config error: {err}")
         return EXIT_USAGE
     except UsageError as err:
-        print(f"wfplan: {err}", file=sys.stderr)
+        _say(f"wfplan: {err}")
         return EXIT_USAGE
     except DataRefused:
         return EXIT_DATA  # the problems are already printed
     except KeyboardInterrupt:
-        print("wfplan: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except Exception as err:
-        from queries.engines.protocol import QueryCancelled
+        return _interrupted()
+    except Exception as err:  # noqa: BLE001 - the last line of defence: log, never show a traceback
+        if _is_interrupt(err):  # DuckDB, or code cleaning up after ctrl+c, turns it into its own error
+            return _interrupted()
         from tui.crash import write_crash_log
 
-        if isinstance(err, QueryCancelled):  # DuckDB turns Ctrl+C into its own interrupt
-            print("wfplan: interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
-
         log = write_crash_log(err)
-        print(f"wfplan: unexpected error: {err}\nThe details are in {log}", file=sys.stderr)
+        _say(f"wfplan: unexpected error: {err}\nThe details are in {log}")
         return EXIT_DATA
+
+
+def _say(message: str) -> None:
+    """One message on stderr, its text from files and data with control characters visible."""
+    print(visible_lines(message), file=sys.stderr)
+
+
+def _interrupted() -> int:
+    """ctrl+c: one word and exit 130, however far the command got. A second ctrl+c while this
+    is printed ends in `main`'s own handler; once `main` returns, tui.entry's."""
+    try:
+        print("wfplan: interrupted", file=sys.stderr)
+        sys.stdout.flush()
+    except (OSError, ValueError):  # a closed pipe: the exit code says it all
+        pass
+    return EXIT_INTERRUPTED
+
+
+def _is_interrupt(err: BaseException) -> bool:
+    """Whether `err`, or an error it was raised while handling, is a ctrl+c or a cancel."""
+    from queries.cancel import Cancelled
+    from queries.engines.protocol import QueryCancelled
+
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        duckdb = sys.modules.get("duckdb")
+        if isinstance(current, (KeyboardInterrupt, QueryCancelled, Cancelled)) or (
+            duckdb is not None and isinstance(current, duckdb.InterruptException)
+        ) or (isinstance(current, RuntimeError) and "interrupted" in str(current).lower()):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 class UsageError(Exception):
@@ -255,7 +293,7 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         for problem in result.problems:
             print(problem.line())
-        print(result.summary())
+        print(visible(result.summary()))
     return EXIT_OK if result.ok else EXIT_DATA
 
 
@@ -399,7 +437,7 @@ def warn_about_changed_data(engine: Any, available: Any, scenarios: list[tuple[A
     for scenario, path in scenarios:
         warning = changed_data_warning(str(path), scenario.meta, stamp)
         if warning:
-            print(f"wfplan: warning: {warning}", file=sys.stderr)
+            _say(f"wfplan: warning: {warning}")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -418,7 +456,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = WfplanApp(settings=settings, folder=folder, scenario_path=args.scenario)
     app.run()
     if app.crash_message:
-        print(app.crash_message, file=sys.stderr)
+        _say(app.crash_message)
     return app.return_code or EXIT_OK
 
 
@@ -462,7 +500,7 @@ def open_checked(settings: Settings) -> Any:
     if not result.ok:
         for problem in result.problems:
             print(problem.line(), file=sys.stderr)
-        print(result.summary(), file=sys.stderr)
+        print(visible(result.summary()), file=sys.stderr)
         raise DataRefused
     return engine
 

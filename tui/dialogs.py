@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
+from queries.format import visible, visible_lines
 from tui.validators import ModelField
 
 
@@ -29,8 +30,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Static(Text(self.body), classes="dialog-body")
+            yield Label(Text(visible(self.title_text)), classes="dialog-title")
+            yield Static(Text(visible_lines(self.body)), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.confirm} (y)", variant="error", id="confirm", compact=True)
                 yield Button(f"{self.cancel} (n)", id="cancel", compact=True)
@@ -52,9 +53,9 @@ class ErrorDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error"):
-            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Label(Text(visible(self.title_text)), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(Text(self.message), classes="dialog-body")
+                yield Static(Text(visible_lines(self.message)), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close (esc)", id="close", compact=True)
 
@@ -74,9 +75,9 @@ class TextDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Label(Text(visible(self.title_text)), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(Text("\n".join(self.lines)), classes="dialog-body")
+                yield Static(Text("\n".join(map(visible, self.lines))), classes="dialog-body")
             yield Label("esc to close", classes="dialog-hint")
 
 
@@ -110,9 +111,9 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Label(Text(visible(self.title_text)), classes="dialog-title")
             if self.note:
-                yield Static(Text(self.note), classes="dialog-note")
+                yield Static(Text(visible_lines(self.note)), classes="dialog-note")
             for name, label, _, _, initial, _ in self.fields:
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
@@ -178,7 +179,7 @@ class FilterDialog(ModalScreen[tuple[str | None, str | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Label(Text(visible(self.title_text)), classes="dialog-title")
             for i, (label, options, current) in enumerate(self.choices):
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
@@ -213,7 +214,7 @@ class ChooseDialog(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Label(Text(visible(self.title_text)), classes="dialog-title")
             # File names come from disk: Text, never markup.
             yield OptionList(*[Text(label) for label, _ in self.choices], id="choices", classes="dialog-scroll")
             yield Label(self.hint, classes="dialog-hint")

@@ -257,6 +257,9 @@ def _value_steps(passed: dict[str, TableSource]) -> list[tuple[str, dict[str, No
         if "kpi_daily" in passed:
             steps.append((passed["kpi_daily"].shown, {"kpi_daily": None, "assignments": None},
                           _unassigned_kpi_step(passed["kpi_daily"].shown)))
+        if "sites" in passed and "agents" in passed:
+            steps.append((passed["assignments"].shown, {"assignments": None, "sites": None, "agents": None},
+                          _closed_site_step(passed["assignments"].shown)))
     return steps
 
 
@@ -401,6 +404,33 @@ def _unassigned_kpi_step(shown: str) -> Step:
             shown, "rows on days the agent has no assignment (counted, left out of mode comparisons)",
             column="date", rows=int(unassigned["total"][0]), severity="warning",
             examples=tuple(f"{a} on {d}" for a, d, _ in unassigned.iter_rows()),
+        )]
+
+    return step
+
+
+def _closed_site_step(shown: str) -> Step:
+    """Agents still working onsite or hybrid at a site whose status is `closed`.
+
+    Cost figures take only open and closing sites (spec/model.md), so these agents count
+    onsite while their seats and their site's cost vanish. Not an error: an HR export can lag
+    a closure by weeks. A current assignment is an open-ended one of an agent not terminated.
+    """
+    def step(engine: Engine, result: CheckResult) -> list[Problem]:
+        closed = engine.sql(
+            "SELECT a.site_id, count(*) AS agents, sum(count(*)) OVER () AS total FROM assignments AS a"
+            " JOIN sites AS s ON s.site_id = a.site_id JOIN agents AS g ON g.agent_id = a.agent_id"
+            " WHERE s.status = 'closed' AND a.work_mode IN ('onsite', 'hybrid')"
+            "  AND a.end_date IS NULL AND g.term_date IS NULL"
+            f" GROUP BY a.site_id ORDER BY agents DESC, a.site_id LIMIT {MAX_EXAMPLES}"
+        )
+        if closed.is_empty():
+            return []
+        return [Problem(
+            shown, "onsite or hybrid agents still assigned to a closed site (they count onsite, "
+            "but the site's seats and costs are left out)",
+            column="site_id", rows=int(closed["total"][0]), severity="warning",
+            examples=tuple(f"{site} ({n:,} agent{'s' * (n != 1)})" for site, n, _ in closed.iter_rows()),
         )]
 
     return step

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from queries.format import visible
+
 Severity = Literal["error", "warning"]
 MAX_EXAMPLES = 5
 
@@ -30,7 +32,9 @@ class Problem:
             text += f" ({self.rows:,} row{'s' if self.rows != 1 else ''})"
         if self.examples:
             text += ", e.g. " + ", ".join(self.examples)
-        return text
+        # File names and examples come from the data: a newline in an id must not fake a
+        # second problem line, nor an ESC sequence reach the terminal.
+        return visible(text)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -54,7 +54,12 @@ class Table:
 
 
 def between(col: str, low: float, high: float) -> Rule:
-    return Rule(f"must be between {low:g} and {high:g}", f"{col} < {low} OR {col} > {high}")
+    return Rule(f"must be between {_shown(low)} and {_shown(high)}", f"{col} < {low} OR {col} > {high}")
+
+
+def _shown(bound: float) -> str:
+    """A bound as a planner reads it: 1,000,000 rather than 1e+06."""
+    return f"{int(bound):,}" if float(bound).is_integer() and abs(bound) >= 10_000 else f"{bound:g}"
 
 
 def at_least(col: str, low: float) -> Rule:
@@ -63,6 +68,34 @@ def at_least(col: str, low: float) -> Rule:
 
 def above(col: str, low: float) -> Rule:
     return Rule(f"must be > {low:g}", f"{col} <= {low}")
+
+
+# The contract's plausible ranges (spec/data-contract.md): beyond them a value is an export
+# error, and letting it through would hang the staffing search, overflow a sum into "n/a",
+# or run the monthly plan to the end of the calendar.
+FIRST_DATE, LAST_DATE = "1900-01-01", "2200-12-31"
+MAX_MONEY = 1e9  # USD a year for one site's lease, opex or break fee; the largest are ~1e7
+MAX_WAGE = 1000.0  # USD an hour
+MAX_SEATS = 100_000
+MAX_CONTACTS = 100_000  # contacts in one forecast interval of 15 to 60 minutes
+MAX_AHT_SECONDS = 14_400  # four hours
+# One agent's day: a million handle seconds allows for many chats at once; the KPI sums are
+# exact DECIMAL sums (kpi_agent_sums.sql), which these bounds keep from overflowing.
+MAX_HANDLE_SECONDS = 1_000_000
+MINUTES_PER_DAY = 1440
+
+
+def in_dates(col: str) -> Rule:
+    return Rule(f"must be between {FIRST_DATE} and {LAST_DATE}",
+                f"{col} < DATE '{FIRST_DATE}' OR {col} >= DATE '{LAST_DATE}' + INTERVAL 1 DAY")
+
+
+def wage(col: str) -> Rule:
+    return Rule(f"must be > 0 and <= {MAX_WAGE:g}", f"{col} <= 0 OR {col} > {MAX_WAGE}")
+
+
+def money_up_to(col: str, high: float) -> Rule:
+    return Rule(f"must be between 0 and {high:,.0f}", f"{col} < 0 OR {col} > {high}")
 
 
 def one_of(col: str, *values: str) -> Rule:
@@ -81,14 +114,14 @@ SITES = Table(
         Column("state", "string"),
         Column("lat", "float", rules=(between("lat", -90, 90),)),
         Column("lon", "float", rules=(between("lon", -180, 180),)),
-        Column("opened", "date"),
+        Column("opened", "date", rules=(in_dates("opened"),)),
         Column("status", "string", rules=(one_of("status", "open", "closing", "closed"),)),
-        Column("seats", "int", rules=(above("seats", 0),)),
+        Column("seats", "int", rules=(Rule(f"must be > 0 and <= {MAX_SEATS:,}", f"seats <= 0 OR seats > {MAX_SEATS}"),)),
         Column("sqft", "int", nullable=True, rules=(at_least("sqft", 0),)),
-        Column("lease_annual", "float", rules=(at_least("lease_annual", 0),)),
-        Column("opex_annual", "float", rules=(at_least("opex_annual", 0),)),
-        Column("lease_end", "date", nullable=True),
-        Column("lease_break_fee", "float", nullable=True, rules=(at_least("lease_break_fee", 0),)),
+        Column("lease_annual", "float", rules=(money_up_to("lease_annual", MAX_MONEY),)),
+        Column("opex_annual", "float", rules=(money_up_to("opex_annual", MAX_MONEY),)),
+        Column("lease_end", "date", nullable=True, rules=(in_dates("lease_end"),)),
+        Column("lease_break_fee", "float", nullable=True, rules=(money_up_to("lease_break_fee", MAX_MONEY),)),
     ),
 )
 
@@ -99,13 +132,13 @@ AGENTS = Table(
     references=(Reference("home_region", "regions", "region_id"),),
     columns=(
         Column("agent_id", "string"),
-        Column("hire_date", "date"),
+        Column("hire_date", "date", rules=(in_dates("hire_date"),)),
         Column(
             "term_date", "date", nullable=True,
-            rules=(Rule("must be on or after hire_date", "term_date < hire_date"),),
+            rules=(Rule("must be on or after hire_date", "term_date < hire_date"), in_dates("term_date")),
         ),
         Column("home_region", "string", nullable=True),
-        Column("hourly_wage", "float", rules=(above("hourly_wage", 0),)),
+        Column("hourly_wage", "float", rules=(wage("hourly_wage"),)),
         Column("fte", "float", rules=(Rule("must be > 0 and <= 1", "fte <= 0 OR fte > 1"),)),
     ),
 )
@@ -119,10 +152,10 @@ ASSIGNMENTS = Table(
     ),
     columns=(
         Column("agent_id", "string"),
-        Column("start_date", "date"),
+        Column("start_date", "date", rules=(in_dates("start_date"),)),
         Column(
             "end_date", "date", nullable=True,
-            rules=(Rule("must be on or after start_date", "end_date < start_date"),),
+            rules=(Rule("must be on or after start_date", "end_date < start_date"), in_dates("end_date")),
         ),
         Column("work_mode", "string", rules=(one_of("work_mode", "onsite", "remote", "hybrid"),)),
         Column(
@@ -147,10 +180,10 @@ KPI_DAILY = Table(
     unique=("date", "agent_id"),
     references=(Reference("agent_id", "agents", "agent_id"),),
     columns=(
-        Column("date", "date"),
+        Column("date", "date", rules=(in_dates("date"),)),
         Column("agent_id", "string"),
         Column("contacts", "int", rules=(at_least("contacts", 0),)),
-        Column("handle_seconds", "float", rules=(at_least("handle_seconds", 0),)),
+        Column("handle_seconds", "float", rules=(between("handle_seconds", 0, MAX_HANDLE_SECONDS),)),
         Column("fcr_eligible", "int", rules=(at_least("fcr_eligible", 0),)),
         Column(
             "fcr_resolved", "int",
@@ -169,7 +202,7 @@ KPI_DAILY = Table(
             rules=(Rule("must be between 0 and 100 x qa_evaluations",
                         "qa_points < 0 OR qa_points > 100 * qa_evaluations"),),
         ),
-        Column("scheduled_minutes", "float", rules=(at_least("scheduled_minutes", 0),)),
+        Column("scheduled_minutes", "float", rules=(between("scheduled_minutes", 0, MINUTES_PER_DAY),)),
         Column(
             "adherent_minutes", "float",
             rules=(Rule("must be between 0 and scheduled_minutes",
@@ -193,7 +226,7 @@ REGIONS = Table(
         Column("labor_force", "int", rules=(at_least("labor_force", 0),)),
         Column("unemployment_rate", "float", rules=(between("unemployment_rate", 0, 1),)),
         Column("csr_employment", "int", rules=(at_least("csr_employment", 0),)),
-        Column("csr_median_hourly_wage", "float", rules=(above("csr_median_hourly_wage", 0),)),
+        Column("csr_median_hourly_wage", "float", rules=(wage("csr_median_hourly_wage"),)),
         Column("broadband_share", "float", nullable=True, rules=(between("broadband_share", 0, 1),)),
         Column("utc_offset_hours", "float", rules=(between("utc_offset_hours", -12, 14),)),
     ),
@@ -205,13 +238,14 @@ FORECAST = Table(
     optional=True,
     columns=(
         Column("queue", "string"),
-        Column("interval_start", "timestamp"),
+        Column("interval_start", "timestamp", rules=(in_dates("interval_start"),)),
         Column(
             "interval_minutes", "int",
             rules=(Rule("must be 15, 30 or 60", "interval_minutes NOT IN (15, 30, 60)"),),
         ),
-        Column("contacts", "float", rules=(at_least("contacts", 0),)),
-        Column("aht_seconds", "float", rules=(above("aht_seconds", 0),)),
+        Column("contacts", "float", rules=(between("contacts", 0, MAX_CONTACTS),)),
+        Column("aht_seconds", "float", rules=(
+            Rule(f"must be > 0 and <= {MAX_AHT_SECONDS:g}", f"aht_seconds <= 0 OR aht_seconds > {MAX_AHT_SECONDS}"),)),
     ),
 )
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from queries.config import Parameters
 from queries.model.commute import CommuteTotals
-from queries.model.scenario import Scenario
+from queries.model.scenario import Scenario, ScenarioError
 
 MODES = ("onsite", "hybrid", "remote")
 # floor() and ceil() of shares times counts: 0.29 x 100 is 28.999999999999996 in floats,
@@ -233,6 +233,28 @@ def _close_site(workforce: Workforce, changes: Changes, closure: Any, params: Pa
         equipment=changes.equipment + params.remote.equipment_cost * (retained + hires),
         hiring=changes.hiring + params.hiring.cost_per_hire * hires,
     )
+
+
+def check_remote_wages(scenario: Scenario, workforce: Workforce, params: Parameters, source: str) -> None:
+    """Refuse a wage delta that would pay an agent who becomes remote 0 or less an hour.
+
+    `remote.wage_delta_hourly` is added to the wage of each agent a closure or the remote
+    target makes remote (and of remote hires, at the leavers' average wage, which is never
+    below the lowest). Without this rule -1000 gave a negative total cost and a payback of
+    0.0 months. Only a scenario that moves agents is checked.
+    """
+    delta = params.remote.wage_delta_hourly
+    if delta >= 0 or not (scenario.closures or scenario.remote_target):
+        return
+    wages = workforce.agents.filter(pl.col("work_mode").is_in(["onsite", "hybrid"]))["hourly_wage"]
+    if wages.len() == 0:
+        return
+    lowest = float(wages.cast(pl.Float64).min())  # type: ignore[arg-type]
+    if lowest + delta <= 0:
+        raise ScenarioError(
+            f"{source}: remote.wage_delta_hourly: {delta:g} would pay agents who become remote $0 or less an "
+            f"hour (the lowest onsite or hybrid wage is ${lowest:,.2f}); it must be above {-lowest:g}"
+        )
 
 
 def _remote_hires(leavers: pl.DataFrame, count: int, site_id: str, wage_delta: float) -> pl.DataFrame:

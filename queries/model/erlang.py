@@ -34,6 +34,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats  # type: ignore[import-untyped]
+
+from queries.cancel import check_cancelled
 
 # Tolerance for ceil() of a float ratio: 10 / 0.8 may come out as 12.500000000000002.
 _EPS = 1e-9
@@ -55,8 +58,20 @@ class Performance:
 # -- Erlang C -------------------------------------------------------------------------------
 
 
+# Up to this many agents Erlang B is the recursion (exact, and cheap); above it, one call of
+# the Poisson tail: a forecast of millions of Erlangs must not loop once per agent.
+_RECURSION_AGENTS = 5000
+
+
 def erlang_b(agents: int, traffic: float) -> float:
-    """Blocking probability of N agents and no queue (Erlang B), by the stable recursion."""
+    """Blocking probability of N agents and no queue (Erlang B).
+
+    By the stable recursion up to `_RECURSION_AGENTS`; above it as Poisson(A) pmf(N) /
+    cdf(N) (the same number: B = (A^N / N!) / sum_k<=N A^k / k!), in logarithms so that it
+    takes constant time and neither overflows nor turns into NaN when it underflows to 0.
+    """
+    if agents > _RECURSION_AGENTS:
+        return math.exp(float(stats.poisson.logpmf(agents, traffic)) - float(stats.poisson.logcdf(agents, traffic)))
     blocking = 1.0
     for n in range(1, agents + 1):
         blocking = traffic * blocking / (n + traffic * blocking)
@@ -93,15 +108,28 @@ def required_agents(
     traffic: float, aht_seconds: float, target_sl: float, answer_seconds: float,
     max_occupancy: float | None = None,
 ) -> int:
-    """Erlang C: the smallest N > A with SL >= target_sl and, if set, A / N <= max_occupancy."""
+    """Erlang C: the smallest N > A with SL >= target_sl and, if set, A / N <= max_occupancy.
+
+    SL grows with N above A. Up to `_RECURSION_AGENTS` the search walks up one agent at a
+    time, carrying Erlang B along (the answer is within a few sqrt(A) of the start); above
+    it, a bounded search from the square-root staffing rule N = A + sqrt(A), where each
+    probe costs one Poisson tail, so a million Erlangs takes a few dozen probes, not a
+    million steps.
+    """
     agents = max(math.floor(traffic) + 1, _occupancy_floor(traffic, max_occupancy))
+
+    def level(n: int, blocking: float | None = None) -> float:
+        check_cancelled()
+        blocking = erlang_b(n, traffic) if blocking is None else blocking
+        return _service_level(n, traffic, _wait_from_blocking(n, traffic, blocking), aht_seconds, answer_seconds)
+
+    if agents > _RECURSION_AGENTS:
+        return _fewest(agents, max(agents, math.ceil(traffic + math.sqrt(traffic))), level, target_sl)
     blocking = erlang_b(agents, traffic)
-    # SL grows with N above A, so walk up one agent at a time, carrying Erlang B along:
-    # the answer is within a few sqrt(A) of the start.
-    while _service_level(
-        agents, traffic, _wait_from_blocking(agents, traffic, blocking), aht_seconds, answer_seconds,
-    ) < target_sl:
+    while level(agents, blocking) < target_sl:
         agents += 1
+        if agents > _RECURSION_AGENTS:  # a strict target at the edge: the bounded search goes on
+            return _fewest(agents, agents, level, target_sl)
         blocking = traffic * blocking / (agents + traffic * blocking)
     return agents
 
@@ -163,6 +191,7 @@ def required_agents_erlang_a(
         return 1
 
     def level(agents: int) -> float:
+        check_cancelled()
         chain = _Chain.solve(agents, traffic, aht_seconds, patience_seconds)
         return chain.service_level(answer_seconds / patience_seconds)
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 DEFAULT_PERIOD_DAYS = 90
+# The dates the data contract allows (queries.contract.schema): near the end of the calendar
+# a month or a year later does not exist, and "date value out of range" crashed the app.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 
 
 class PeriodError(ValueError):
@@ -49,6 +53,9 @@ def resolve_period(
         if available is None:
             raise PeriodError("kpi_daily has no rows, so there is no default as-of date; give --as-of")
         as_of = available.last
+    for name, value in (("as-of", as_of), ("period start", start), ("period end", end)):
+        if value is not None:
+            check_plausible(value, name)
     end = end or (available.last if available else as_of)
     if start is None:
         start = end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
@@ -57,11 +64,27 @@ def resolve_period(
     return Period(as_of=as_of, start=start, end=end)
 
 
+def check_plausible(value: dt.date, name: str) -> None:
+    """Raise PeriodError unless `value` lies in the contract's date range."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise PeriodError(f"the {name} date {value} is outside {FIRST_DATE} to {LAST_DATE}, the dates wfplan works with")
+
+
+def _plausible(value: dt.date) -> dt.date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"must be between {FIRST_DATE} and {LAST_DATE}")
+    return value
+
+
+PlausibleDate = Annotated[dt.date, AfterValidator(_plausible)]
+
+
 class PeriodChoice(BaseModel):
     """A period typed by the planner: the fields' rules (a real date) for the dialog."""
 
     model_config = ConfigDict(extra="forbid")
 
-    start: dt.date
-    end: dt.date
-    as_of: dt.date
+    # A validator in the type, not a model validator: the dialog's fields check each one alone.
+    start: PlausibleDate
+    end: PlausibleDate
+    as_of: PlausibleDate

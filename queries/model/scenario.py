@@ -56,20 +56,23 @@ class RemoteTarget(_Strict):
     sites: list[str] | None = None
     # Not in spec/model.md's example: the Headcount screen's transition pace, kept with
     # the target so that a saved scenario reopens with the same plan.
-    conversions_per_month: int | None = Field(None, ge=0)
+    conversions_per_month: int | None = Field(None, ge=0, le=1_000_000)
 
 
 class SiteChange(_Strict):
     site_id: str
-    lease_annual: float | None = Field(None, ge=0, allow_inf_nan=False)
-    opex_annual: float | None = Field(None, ge=0, allow_inf_nan=False)
-    lease_break_fee: float | None = Field(None, ge=0, allow_inf_nan=False)
+    # The data contract's range for the same columns: up to a billion USD.
+    lease_annual: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False)
+    opex_annual: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False)
+    lease_break_fee: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False)
 
 
 class AhtDelta(_Strict):
-    onsite: float | None = Field(None, gt=-1, allow_inf_nan=False)
-    hybrid: float | None = Field(None, gt=-1, allow_inf_nan=False)
-    remote: float | None = Field(None, gt=-1, allow_inf_nan=False)
+    # A share such as 0.03; above 10 (eleven times the forecast's AHT) it is a typo, and
+    # the Erlang searches would be asked for absurd numbers of agents.
+    onsite: float | None = Field(None, gt=-1, le=10, allow_inf_nan=False)
+    hybrid: float | None = Field(None, gt=-1, le=10, allow_inf_nan=False)
+    remote: float | None = Field(None, gt=-1, le=10, allow_inf_nan=False)
 
 
 class Meta(_Strict):
@@ -95,6 +98,19 @@ class Scenario(_Strict):
     aht_delta: AhtDelta = Field(default_factory=AhtDelta)
     meta: Meta = Field(default_factory=Meta)
 
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _no_privacy_floor(cls, value: Any) -> Any:
+        # The privacy floor protects the agents, not a what-if: a scenario file that lowered
+        # it made the app list 2-agent groups. Named here, not as an unknown key, so the
+        # planner learns where it is set.
+        if isinstance(value, dict) and "privacy" in value:
+            keys = ", ".join(f"privacy.{k}" for k in value["privacy"]) if isinstance(value["privacy"], dict) else ""
+            raise ValueError(
+                f"{keys or 'privacy'}: the privacy floor is not a scenario parameter; only the config file sets it"
+            )
+        return value
+
     @field_validator("closures", "site_changes")
     @classmethod
     def _one_per_site(cls, items: list[Any]) -> list[Any]:
@@ -111,7 +127,8 @@ class Scenario(_Strict):
         """The configured parameters with this scenario's changes on top."""
         merged = base.model_dump()
         for section, values in self.parameters.model_dump(exclude_none=True).items():
-            merged[section].update(values)
+            if section != "privacy":  # never a scenario's to change (see _no_privacy_floor)
+                merged[section].update(values)
         return Parameters.model_validate(merged)
 
     def closure(self, site_id: str) -> Closure | None:

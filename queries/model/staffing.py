@@ -30,6 +30,7 @@ from typing import Any
 
 import polars as pl
 
+from queries.cancel import check_cancelled
 from queries.config import Parameters, StaffingParams
 from queries.model.erlang import (
     Performance,
@@ -96,10 +97,10 @@ def interval_staffing(
         traffic=pl.col("contacts") * aht / (pl.col("interval_minutes") * 60),
         handle_seconds=aht,
     )
-    results = [
-        interval_performance(traffic, handle, staffing)
-        for traffic, handle in zip(frame["traffic"], frame["handle_seconds"], strict=True)
-    ]
+    results = []
+    for traffic, handle in zip(frame["traffic"], frame["handle_seconds"], strict=True):
+        check_cancelled()  # a big forecast takes a while: the app's q must not wait for it
+        results.append(interval_performance(traffic, handle, staffing))
     return frame.drop("handle_seconds").with_columns(
         pl.Series("required_agents", [r.agents for r in results], dtype=pl.Int64),
         pl.Series("service_level", [r.service_level for r in results], dtype=pl.Float64),

@@ -17,7 +17,16 @@ import polars as pl
 from queries.config import OptimizeParams, Parameters
 from queries.model.cashflow import MonthlyPlan, monthly_plan
 from queries.model.commute import Commute, commute
-from queries.model.costs import Changes, Outcome, Workforce, apply_scenario, headcount_by_mode, outcome, site_costs
+from queries.model.costs import (
+    Changes,
+    Outcome,
+    Workforce,
+    apply_scenario,
+    check_remote_wages,
+    headcount_by_mode,
+    outcome,
+    site_costs,
+)
 from queries.model.optimizer import ClosurePlan, closure_problem, constraints_from, optimize_closures
 from queries.model.reach import hiring_sites, pools, reach_multiplier, region_reach
 from queries.model.scenario import Scenario, ScenarioError, validate_against
@@ -74,6 +83,7 @@ class PlanSession:
         self.site_ids = set(baseline.sites["site_id"].to_list())
         self.scenario = scenario or Scenario()
         validate_against(self.scenario, self.site_ids, str(scenario_path or "scenario"), baseline.as_of)
+        self._check_wages(self.scenario, str(scenario_path or "scenario"))
         self.scenario_path = scenario_path
         self.saved = self.scenario
         self._undo: list[Scenario] = []
@@ -177,6 +187,7 @@ class PlanSession:
 
     def edit(self, scenario: Scenario) -> None:
         validate_against(scenario, self.site_ids, "scenario", self.baseline.as_of)
+        self._check_wages(scenario, "scenario")
         if scenario == self.scenario:
             return
         self._undo.append(self.scenario)
@@ -186,10 +197,14 @@ class PlanSession:
     def replace(self, scenario: Scenario, path: Path | None) -> None:
         """Work on another scenario (opened or new): its own history starts empty."""
         validate_against(scenario, self.site_ids, str(path or "scenario"), self.baseline.as_of)
+        self._check_wages(scenario, str(path or "scenario"))
         self.scenario = self.saved = scenario
         self.scenario_path = path
         self._undo.clear()
         self._redo.clear()
+
+    def _check_wages(self, scenario: Scenario, source: str) -> None:
+        check_remote_wages(scenario, self.baseline, scenario.effective_parameters(self.base_params), source)
 
     def continue_from(self, earlier: PlanSession) -> None:
         """Carry the planner's work over from a session on other data (a reload, another

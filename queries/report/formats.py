@@ -14,7 +14,9 @@ import json
 import math
 from typing import Any
 
+from queries.format import visible
 from queries.model.compare import column_labels, side_by_side
+from queries.report.table_export import csv_safe_text
 
 
 def to_json(report: dict[str, Any]) -> str:
@@ -79,8 +81,9 @@ def _cell(value: Any) -> Any:
 
 
 def _printable(text: str) -> str:
-    """Text from the data without line breaks or terminal control characters."""
-    return "".join(c if c.isprintable() else " " for c in text)
+    """Text from the data with line breaks and terminal control characters made visible
+    (`\x1b`, `\n`): a name cannot break a table row or reach a terminal as a command."""
+    return visible(text)
 
 
 def to_markdown(report: dict[str, Any]) -> str:
@@ -114,7 +117,8 @@ def to_csv(report: dict[str, Any]) -> str:
             buffer.write("\n")
         writer.writerow([f"# {title}"])
         writer.writerow(header)
-        writer.writerows(rows)
+        # Names such as =HYPERLINK(...) or @SUM(A1:A9) come from the exports: never formulas.
+        writer.writerows([csv_safe_text(c) if isinstance(c, str) else c for c in row] for row in rows)
     return buffer.getvalue()
 
 

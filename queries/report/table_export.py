@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from queries.atomic_file import default_file_mode, write_atomically
+from queries.format import visible
 
 # format -> file suffix
 FORMATS: dict[str, str] = {"csv": ".csv", "parquet": ".parquet", "markdown": ".md"}
@@ -135,7 +136,7 @@ def markdown_text(table: ExportTable) -> str:
     numeric = [h in table.frame.schema and table.frame.schema[h].is_numeric() for h in headings]
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        return "| " + " | ".join(visible(c).replace("\\", "\\\\").replace("|", "\\|") for c in cells) + " |"
 
     lines = [line(headings), "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
     lines += [line(cells) for cells in rows]
@@ -150,6 +151,12 @@ def write_csv(table: ExportTable, path: Path, data_folder: Path | None = None) -
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe_text(text: str) -> str:
+    """One text cell of any CSV wfplan writes (exports and `report --format csv`), made safe
+    the same way as `csv_safe` below: a leading apostrophe when a spreadsheet would run it."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:

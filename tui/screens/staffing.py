@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from queries.config import StaffingParams
-from queries.format import money, number, plain, share
+from queries.format import money, number, plain, share, visible
 from queries.model.staffing import intraday_profile, weekly_staffing
 from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
@@ -155,13 +155,13 @@ class StaffingScreen(PlanScreen):
     def _draw_day(self, evaluation: Any) -> None:
         profile = intraday_profile(evaluation.staffing.intervals).sort("queue", "time_of_day")
         text = Text(no_wrap=True, overflow="ellipsis")
-        width = max((len(q) for q in profile["queue"].unique().to_list()), default=0)
+        width = max((len(visible(q)) for q in profile["queue"].unique().to_list()), default=0)
         for i, (queue, rows) in enumerate(profile.group_by("queue", maintain_order=True)):
             values = rows["required_agents"].to_list()
             top = max(values, default=0)
             if i:
                 text.append("\n")
-            text.append(f"{queue[0]:<{width}} ")
+            text.append(f"{visible(queue[0]):<{width}} ")  # a queue name from the data
             text.append(sparkline(values, top), style="bold")
             text.append(f" top {top:,.1f} agents (average)", style="dim")
             first, last = rows["time_of_day"][0], rows["time_of_day"][-1]

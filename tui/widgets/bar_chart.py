@@ -12,6 +12,8 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.widget import Widget
 
+from queries.format import visible
+
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 Row = tuple[str, float | None, bool]  # label, value (None: n/a), dimmed
@@ -25,6 +27,7 @@ def bar(fraction: float, width: int) -> str:
 
 
 def draw(rows: list[Row], fmt: Callable[[float | None], str], width: int) -> Text:
+    rows = [(visible(label), value, dimmed) for label, value, dimmed in rows]  # labels are names from the data
     values = [v for _, v, _ in rows if v is not None]
     top = max(values, default=0.0)
     label_width = max((len(label) for label, _, _ in rows), default=0)

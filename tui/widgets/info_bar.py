@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.widgets import Static
 
+from queries.format import visible
+
 if TYPE_CHECKING:
     from tui.state import PlanState
 
@@ -28,13 +30,13 @@ class InfoBar(Static):
     def refresh_text(self) -> None:
         app = cast("PlanState", self.app)
         text = Text(f" {self.title} ", style="bold reverse")
-        text.append(f" {app.folder.name}")
+        text.append(f" {visible(app.folder.name)}")
         if app.period is not None:
             p = app.period
             text.append(f" │ as of {p.as_of} │ {p.start} → {p.end}")
         if app.session is not None:
             text.append(" │ ")
-            text.append(app.session.scenario.name, style="bold")
+            text.append(visible(app.session.scenario.name), style="bold")
             if app.session.dirty:
                 text.append(" ●", style="bold")  # unsaved edits, as in editors
         elif app.status:

@@ -23,16 +23,38 @@ from bisect import bisect_left, bisect_right
 from typing import Any
 
 from rich.segment import Segment
+from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import DataTable
+
+from queries.format import visible
 
 MORE_LEFT, MORE_RIGHT = "‹", "›"
 
 
 class WholeColumnTable(DataTable[Any]):
-    """A DataTable that scrolls by whole columns and never draws a column in part."""
+    """A DataTable that scrolls by whole columns and never draws a column in part.
+
+    Every cell and heading goes through `visible()` on the way in: site, region and queue
+    names come from the data, and an ESC or newline in one must reach the terminal as text.
+    """
 
     _geometry_cache: tuple[Any, tuple[int, list[int], int]] | None = None
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        return super().add_row(*map(_visible_cell, cells), **kwargs)
+
+    def add_rows(self, rows: Any) -> Any:
+        return super().add_rows([list(map(_visible_cell, row)) for row in rows])
+
+    def add_column(self, label: Any, **kwargs: Any) -> Any:
+        return super().add_column(_visible_cell(label), **kwargs)
+
+    def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+        super().update_cell(row_key, column_key, _visible_cell(value), **kwargs)
+
+    def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
+        super().update_cell_at(coordinate, _visible_cell(value), **kwargs)
 
     def _geometry(self) -> tuple[int, list[int], int]:
         """The fixed columns' width, the start of every scrolling column and the table's width,
@@ -105,6 +127,15 @@ class WholeColumnTable(DataTable[Any]):
             if scroll_x + width < table_width:
                 strip = _put(strip, width - 1, MORE_RIGHT)
         return strip
+
+
+def _visible_cell(cell: Any) -> Any:
+    """A cell with control characters made visible; numbers and clean text pass unchanged."""
+    if isinstance(cell, str):
+        return visible(cell)
+    if isinstance(cell, Text) and visible(cell.plain) != cell.plain:
+        return Text(visible(cell.plain), style=cell.style, justify=cell.justify)  # spans would no longer fit
+    return cell
 
 
 def _blank(strip: Strip, spans: list[tuple[int, int]]) -> Strip:

@@ -12,7 +12,8 @@ WITH months AS (
     ) AS t(m)
 ),
 stock AS (
-    SELECT m.month, s.work_mode, s.site_id, count(*) AS headcount, sum(a.fte) AS fte
+    SELECT m.month, s.work_mode, s.site_id, count(*) AS headcount,
+      CAST(sum(CAST(a.fte AS DECIMAL(38, 6))) AS DOUBLE) AS fte  -- exact: the same in any thread order
     FROM months AS m
     JOIN agents AS a
       ON a.hire_date <= m.month AND (a.term_date IS NULL OR m.month <= a.term_date)

@@ -20,7 +20,11 @@
 -- '> 24 months' = $end after the 24-month anniversary; '6-24 months' = both anniversaries
 -- and the days between. attrition_inputs.sql uses the same bands.
 --
--- sum(BIGINT) is HUGEINT in DuckDB; these totals fit BIGINT by far.
+-- sum(BIGINT) is HUGEINT in DuckDB; these totals fit BIGINT by far. Float columns are summed
+-- as DECIMAL(38, 6), which is exact: a double sum depends on the order DuckDB's threads add
+-- partial sums in, and the same data gave reports that differed in the last digits. The
+-- contract's ranges keep every total far below DECIMAL's 10^32. The rows come out sorted,
+-- so that the variances summed over agents in Python add in one order too.
 WITH rows_in_period AS NOT MATERIALIZED (  -- read twice, never held in memory
   SELECT k.*, CAST(date_trunc('month', k."date") AS DATE) AS "month"
   FROM kpi_daily AS k
@@ -29,15 +33,15 @@ WITH rows_in_period AS NOT MATERIALIZED (  -- read twice, never held in memory
 per_month AS (
   SELECT agent_id, "month", min("date") AS first_day, max("date") AS last_day,
     CAST(sum(contacts) AS BIGINT) AS contacts,
-    sum(handle_seconds) AS handle_seconds,
+    CAST(sum(CAST(handle_seconds AS DECIMAL(38, 6))) AS DOUBLE) AS handle_seconds,
     CAST(sum(fcr_eligible) AS BIGINT) AS fcr_eligible,
     CAST(sum(fcr_resolved) AS BIGINT) AS fcr_resolved,
     CAST(sum(csat_responses) AS BIGINT) AS csat_responses,
-    sum(csat_points) AS csat_points,
+    CAST(sum(CAST(csat_points AS DECIMAL(38, 6))) AS DOUBLE) AS csat_points,
     CAST(sum(qa_evaluations) AS BIGINT) AS qa_evaluations,
-    sum(qa_points) AS qa_points,
-    sum(scheduled_minutes) AS scheduled_minutes,
-    sum(adherent_minutes) AS adherent_minutes,
+    CAST(sum(CAST(qa_points AS DECIMAL(38, 6))) AS DOUBLE) AS qa_points,
+    CAST(sum(CAST(scheduled_minutes AS DECIMAL(38, 6))) AS DOUBLE) AS scheduled_minutes,
+    CAST(sum(CAST(adherent_minutes AS DECIMAL(38, 6))) AS DOUBLE) AS adherent_minutes,
     CAST(sum(fraud_incidents) AS BIGINT) AS fraud_incidents,
     count(*) AS days
   FROM rows_in_period
@@ -58,15 +62,15 @@ split_months AS (
 split_sums AS (
   SELECT k.agent_id, s.work_mode, s.site_id, k."month",
     CAST(sum(k.contacts) AS BIGINT) AS contacts,
-    sum(k.handle_seconds) AS handle_seconds,
+    CAST(sum(CAST(k.handle_seconds AS DECIMAL(38, 6))) AS DOUBLE) AS handle_seconds,
     CAST(sum(k.fcr_eligible) AS BIGINT) AS fcr_eligible,
     CAST(sum(k.fcr_resolved) AS BIGINT) AS fcr_resolved,
     CAST(sum(k.csat_responses) AS BIGINT) AS csat_responses,
-    sum(k.csat_points) AS csat_points,
+    CAST(sum(CAST(k.csat_points AS DECIMAL(38, 6))) AS DOUBLE) AS csat_points,
     CAST(sum(k.qa_evaluations) AS BIGINT) AS qa_evaluations,
-    sum(k.qa_points) AS qa_points,
-    sum(k.scheduled_minutes) AS scheduled_minutes,
-    sum(k.adherent_minutes) AS adherent_minutes,
+    CAST(sum(CAST(k.qa_points AS DECIMAL(38, 6))) AS DOUBLE) AS qa_points,
+    CAST(sum(CAST(k.scheduled_minutes AS DECIMAL(38, 6))) AS DOUBLE) AS scheduled_minutes,
+    CAST(sum(CAST(k.adherent_minutes AS DECIMAL(38, 6))) AS DOUBLE) AS adherent_minutes,
     CAST(sum(k.fraud_incidents) AS BIGINT) AS fraud_incidents,
     count(*) AS days
   FROM rows_in_period AS k
@@ -101,3 +105,4 @@ SELECT
   u.qa_evaluations, u.qa_points, u.scheduled_minutes, u.adherent_minutes, u.fraud_incidents, u.days
 FROM sums AS u
 JOIN agents AS a ON a.agent_id = u.agent_id
+ORDER BY u.agent_id, u."month", u.work_mode, u.site_id
