@@ -116,7 +116,8 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
             for name, label, _, _, initial, _ in self.fields:
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
-                    yield Input(initial, id=f"field-{name}", validators=[self.validators[name]],
+                    yield Input(self.validators[name].shown(initial), id=f"field-{name}",
+                                validators=[self.validators[name]],
                                 validate_on=["changed", "submitted"], classes="form-input", compact=True)
                 error = Label("", id=f"error-{name}", classes="form-error")
                 error.display = False
@@ -139,11 +140,16 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         name = (event.input.id or "").removeprefix("field-")
         result = event.validation_result
         message = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
-        self._show_error(name, message)
+        if message or name not in self.validators:
+            self._show_error(name, message)
+        else:  # a share typed without "%" says how it was read: "60" is 60%, "0.6" too
+            reading = "" if event.value.strip().endswith("%") else self.validators[name].reading(event.value)
+            self._show_error(name, reading, echo=True)
 
-    def _show_error(self, name: str, message: str) -> None:
+    def _show_error(self, name: str, message: str, echo: bool = False) -> None:
         label = self.query_one(f"#error-{name}", Label)
         label.update(Text(message))
+        label.set_class(echo, "form-echo")
         label.display = bool(message)
 
     @on(Input.Submitted)

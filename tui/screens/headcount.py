@@ -239,7 +239,7 @@ class HeadcountScreen(PlanScreen):
 
         self.app.push_screen(FormDialog(
             "Remote-share target (scenario)",
-            [("share", "Target share (0-1)", RemoteTarget, "share", f"{target:g}", False)],
+            [("share", "Target share (%)", RemoteTarget, "share", f"{target:g}", False)],
             note="Onsite agents become remote, lowest-utilization sites first, until the share is met; "
                  "Site costs shows what that costs.",
         ), apply)

@@ -38,7 +38,7 @@ COLUMNS = (
 POLICY = (
     ("commute_radius_km", "Commute radius, km"),
     ("allowed_states", "States (blank: all)"),
-    ("min_broadband_share", "Min broadband (0-1)"),
+    ("min_broadband_share", "Min broadband (%)"),
     ("utc_offsets", "UTC offsets (blank: all)"),
     ("max_median_wage", "Wage cap (blank: none)"),
 )

@@ -28,9 +28,9 @@ from tui.widgets.whole_columns import WholeColumnTable
 
 SPARKS = " ▁▂▃▄▅▆▇█"
 TARGETS = (
-    ("service_level", "Service level (0-1)", False),
+    ("service_level", "Service level (%)", False),
     ("answer_seconds", "Answer within, s", False),
-    ("shrinkage", "Shrinkage (0-1)", False),
+    ("shrinkage", "Shrinkage (%)", False),
     ("max_occupancy", "Max occupancy (blank: none)", True),
     ("patience_seconds", "Patience, s (blank: Erlang C)", True),
 )
