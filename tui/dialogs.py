@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.validation import Validator
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from tui.validators import ModelField
@@ -103,10 +104,12 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, title: str, fields: list[tuple[str, str, type[BaseModel], str, str, bool]],
-                 submit: str = "Apply", note: str = "") -> None:
+                 submit: str = "Apply", note: str = "", checks: dict[str, Validator] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.fields, self.submit, self.note = title, fields, submit, note
         self.validators = {name: ModelField(model, attr, optional=opt) for name, _, model, attr, _, opt in fields}
+        # Rules beyond the model's, that need the data (e.g. a state code the regions have).
+        self.checks = checks or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
@@ -117,7 +120,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
                     yield Input(self.validators[name].shown(initial), id=f"field-{name}",
-                                validators=[self.validators[name]],
+                                validators=[self.validators[name], *([self.checks[name]] if name in self.checks else [])],
                                 validate_on=["changed", "submitted"], classes="form-input", compact=True)
                 error = Label("", id=f"error-{name}", classes="form-error")
                 error.display = False
@@ -159,6 +162,8 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         for name, validator in self.validators.items():
             field = self.query_one(f"#field-{name}", Input)
             result = validator.validate(field.value)
+            if result.is_valid and name in self.checks:
+                result = self.checks[name].validate(field.value)
             if not result.is_valid:
                 self._show_error(name, "; ".join(result.failure_descriptions))
                 field.focus()

@@ -118,3 +118,20 @@ def _share_rule(error: dict[str, Any], number: float) -> str:
         case "less_than":
             return f"must be below {percent(ctx['lt'])}{got}"
     return rule_text(error)
+
+
+class KnownCodes(Validator):
+    """A comma-separated list of codes, each one the data has (any case): "az" is AZ, and a
+    code no row has is refused with the codes there are, not silently matched to nothing."""
+
+    def __init__(self, what: str, known: list[str]) -> None:
+        super().__init__()
+        self.what, self.known = what, known
+
+    def validate(self, value: str) -> ValidationResult:
+        codes = [part.strip().upper() for part in value.split(",") if part.strip()]
+        unknown = [c for c in codes if c not in self.known]
+        if not unknown:
+            return self.success()
+        listed = ", ".join(self.known) if self.known else "none"
+        return self.failure(f"no region has the {self.what} {', '.join(unknown)}; the data has {listed}")

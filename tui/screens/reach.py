@@ -20,10 +20,11 @@ from textual.widgets import DataTable, Static
 
 from queries.config import HiringParams
 from queries.format import clip, count, money, number, plain, share
-from queries.model.reach import pools, reach_multiplier
+from queries.model.reach import pools, reach_multiplier, unknown_states
 from queries.report.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.validators import KnownCodes
 from tui.widgets.region_map import MapPoint, RegionMap
 from tui.widgets.whole_columns import WholeColumnTable
 
@@ -183,6 +184,7 @@ class ReachScreen(PlanScreen):
 
         def apply(values: dict[str, Any] | None) -> None:
             if values is not None:
+                values["allowed_states"] = [s.upper() for s in values["allowed_states"]]  # "az" is AZ
                 changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
                 self.wf.edit_scenario(session.scenario.with_parameters("hiring", changes))
 
@@ -191,6 +193,8 @@ class ReachScreen(PlanScreen):
             "Hiring policy (scenario)",
             [(name, label, HiringParams, name, shown(name), name in optional) for name, label in POLICY],
             note="Lists are comma separated, e.g. WA, ID or -8, -7.",
+            checks={} if session.regions is None else {
+                "allowed_states": KnownCodes("state code", unknown_states([], session.regions)[1])},
         ), apply)
 
     def action_explain(self) -> None:
