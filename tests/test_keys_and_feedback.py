@@ -4,6 +4,7 @@ wider size, on the small folder of tests/folders.py (sites KEN, BOI, TUL)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,47 @@ def test_the_palettes_screens_are_the_apps_modes() -> None:
     from tui.commands import SCREENS
 
     assert [mode for mode, _, _ in SCREENS] == list(WfplanApp.MODES)
+
+
+# -- help -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_help_lists_wfplans_keys_by_screen_without_textuals_own(small_folder: Path,
+                                                                     size: tuple[int, int]) -> None:
+    """`?` mixed Textual's keys (super+c, ctrl+pageup) with wfplan's and missed `o` Reopen."""
+    from tui.dialogs import TextDialog
+
+    app = make_app(small_folder)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, TextDialog)
+        lines = app.screen.lines
+        words = [" ".join(line.split()) for line in lines]
+        assert lines[0] == "Site costs (this screen)"
+        assert "c / o close the site under the cursor in the scenario / reopen it" in words
+        assert not [line for line in lines if "super" in line or "pageup" in line or "ctrl+c" in line]
+        titles = [line for line in lines if line and not line.startswith(" ")]
+        assert titles == ["Site costs (this screen)", "Everywhere", "Headcount", "Hiring reach", "KPIs",
+                          "Staffing", "Scenarios", "Moving around"]
+        # The descriptions start in one column (they were misaligned).
+        assert len({len(re.match(r"  \S.*?\s{2,}", line).group(0)) for line in lines if line.startswith("  ")}) == 1
+        await pilot.press("escape")
+        await pilot.press("6", "question_mark")
+        assert app.screen.lines[0] == "Scenarios (this screen)"
+
+
+def test_every_bound_key_is_in_help() -> None:
+    """A key bound on a screen (or the app) and missing from `?` is a key nobody finds."""
+    from importlib import import_module
+
+    from tui.commands import SCREENS
+    from tui.keys import listed_keys
+
+    app_keys = {key for b in WfplanApp.BINDINGS for key in b.key.split(",")} - {"ctrl+q"}  # ctrl+q: q's twin
+    for _, module, name in SCREENS:
+        screen = getattr(import_module(module), name)
+        keys = {key for cls in screen.__mro__ if cls.__module__.startswith("tui.")
+                for b in cls.__dict__.get("BINDINGS", []) for key in b.key.split(",")}
+        assert not (keys | app_keys) - listed_keys(screen.SCREEN_TITLE), screen.SCREEN_TITLE

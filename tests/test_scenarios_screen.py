@@ -364,7 +364,11 @@ async def test_palette_and_help_list_the_new_keys(small_folder: Path) -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
         lines = app.screen.lines
-        assert "         a  Choose A" in lines and "         w  Save as" in lines and "         6  Scenarios" in lines
+        assert lines[0] == "Scenarios (this screen)"
+        words = [" ".join(line.split()) for line in lines]
+        assert "a / b choose scenario A / B: the active one or a saved file" in words
+        assert "w save as: a new name, a new file" in words
+        assert "1 to 6 Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios" in words
 
 
 # -- snapshots --------------------------------------------------------------------------------

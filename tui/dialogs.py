@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -69,30 +69,26 @@ class TextDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter,x,question_mark", "dismiss", "Close")]
 
-    def __init__(self, title: str, lines: list[str]) -> None:
+    def __init__(self, title: str, lines: list[str], body: Any = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.lines = title, lines
+        self.body = body  # a renderable laid out for the width (help's table); else the lines
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(Text(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(Text("\n".join(self.lines)), classes="dialog-body")
-            yield Label("esc to close", classes="dialog-hint")
+                yield Static(self.body if self.body is not None else Text("\n".join(self.lines)), classes="dialog-body")
+            yield Label("↑↓ PgDn scroll · esc to close", classes="dialog-hint")
 
 
 def HelpScreen(screen: Screen[Any]) -> TextDialog:  # noqa: N802 - reads as a screen
-    """Every key that works on `screen` (its own and the app's), with what it does."""
-    # The screen's and the app's own keys first, then the table's navigation keys.
-    bindings = [(key, active) for key, active in screen.active_bindings.items() if active.binding.description]
-    bindings.sort(key=lambda item: not isinstance(item[1].node, (Screen, App)))
-    lines = [f"{active.binding.key_display or key:>10}  {active.binding.description}" for key, active in bindings]
-    lines += [
-        "   1 to 6  switch screens: Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios",
-        "   ctrl+p  command palette: every action of this screen by name",
-        "   arrows  move the cell cursor; tab moves between fields",
-    ]
-    return TextDialog("Keys", lines)
+    """wfplan's keys by screen, named as in the README, the current screen's first
+    (`tui.keys`); Textual's own keys are left out."""
+    from tui.keys import help_lines, help_table
+
+    current = getattr(screen, "SCREEN_TITLE", "")
+    return TextDialog("Keys", help_lines(current), body=help_table(current))
 
 
 class FormDialog(ModalScreen[dict[str, Any] | None]):
