@@ -124,3 +124,46 @@ def test_every_bound_key_is_in_help() -> None:
         keys = {key for cls in screen.__mro__ if cls.__module__.startswith("tui.")
                 for b in cls.__dict__.get("BINDINGS", []) for key in b.key.split(",")}
         assert not (keys | app_keys) - listed_keys(screen.SCREEN_TITLE), screen.SCREEN_TITLE
+
+
+# -- undo and redo ----------------------------------------------------------------------------
+
+
+def test_an_edit_is_described_as_a_planner_made_it() -> None:
+    import datetime as dt
+
+    from queries.model.scenario import Closure, RemoteTarget, Scenario
+    from queries.plan.edit_summary import describe_edit
+
+    base = Scenario()
+    closed = base.with_closure(Closure(site_id="KEN", close_date=dt.date(2026, 12, 31)))
+    assert describe_edit(base, closed) == "close KEN"
+    assert describe_edit(closed, base) == "reopen KEN"
+    half = Scenario(remote_target=RemoteTarget(share=0.5))
+    assert describe_edit(base, half) == "remote target 50%"
+    assert describe_edit(half, Scenario(remote_target=RemoteTarget(share=0.6))) == "remote target 50% → 60%"
+    assert describe_edit(half, base) == "remove the remote target"
+    wa = base.with_parameters("hiring", {"allowed_states": ["WA", "ID"]})
+    assert describe_edit(base, wa) == "hiring.allowed_states = WA, ID"
+    assert describe_edit(wa, base) == "hiring.allowed_states = the configured value"
+    assert describe_edit(base, base) == "an edit"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_undo_and_redo_say_what_they_did_on_any_screen(small_folder: Path, size: tuple[int, int]) -> None:
+    """`u` on KPIs silently reopened a site closed on Site costs; now it says so."""
+    app = make_app(small_folder)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")  # KEN, the second row sorted by site
+        await loaded(pilot)
+        assert [c.site_id for c in app.session.scenario.closures] == ["KEN"]
+        await pilot.press("4", "u")
+        await loaded(pilot)
+        assert app.session.scenario.closures == []
+        assert notifications(app)[-1] == "Undid: close KEN"
+        await pilot.press("ctrl+r")
+        await loaded(pilot)
+        assert notifications(app)[-1] == "Redid: close KEN"
+        await pilot.press("ctrl+r")
+        assert notifications(app)[-1] == "Nothing to redo"
