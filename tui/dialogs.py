@@ -78,8 +78,26 @@ class TextDialog(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Label(Text(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(self.body if self.body is not None else Text("\n".join(self.lines)), classes="dialog-body")
+                yield Static(self.body if self.body is not None else Text("\n".join(flow(self.lines))),
+                             classes="dialog-body")
             yield Label("↑↓ PgDn scroll · esc to close", classes="dialog-hint")
+
+
+def flow(lines: list[str]) -> list[str]:
+    """Explanations are written as short lines; a line that carries on the sentence before it
+    (it starts in lower case or with "(", and that one did not end with "." or ":") is joined
+    to it, so the text wraps at the dialog's width and not mid-sentence. Formula lines ("= ...")
+    and indented lines stay as written."""
+    flowed: list[str] = []
+    for line in lines:
+        previous = flowed[-1] if flowed else ""
+        continues = (previous and not previous[0].isspace() and not previous.rstrip().endswith((".", ":"))
+                     and line[:1] and (line[0].islower() or line[0] == "("))
+        if continues:
+            flowed[-1] = f"{previous.rstrip()} {line}"
+        else:
+            flowed.append(line)
+    return flowed
 
 
 def HelpScreen(screen: Screen[Any]) -> TextDialog:  # noqa: N802 - reads as a screen
