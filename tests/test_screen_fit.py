@@ -34,3 +34,51 @@ async def test_the_headcount_explanation_is_not_cut_mid_sentence(small_folder: P
             assert any("whose assignment that day has the mode" in line for line in lines)
         else:  # wrapped by the dialog at its width, word by word
             assert "whose assignment that day has the mode" in " ".join(screen_words(app).split())
+
+
+@pytest.fixture
+def busy_folder(tmp_path: Path) -> Path:
+    """The small folder plus a busy forecast: one queue, 1,000 contacts every half hour for a
+    week at AHT 180 s, so A = 1,000 x 180 / 1,800 = 100 Erlangs. Erlang C at 80/20 needs
+    N = 107 (106 agents answer fewer than 80% in 20 s), so occupancy = 100 / 107 = 93.5%."""
+    import datetime as dt
+
+    import polars as pl
+
+    from tests.folders import write_folder
+
+    folder = write_folder(tmp_path / "data")
+    start, half_hours = dt.datetime(2026, 3, 23), 7 * 48
+    pl.DataFrame({
+        "queue": ["billing"] * half_hours,
+        "interval_start": [start + dt.timedelta(minutes=30 * i) for i in range(half_hours)],
+        "interval_minutes": [30] * half_hours,
+        "contacts": [1000.0] * half_hours,
+        "aht_seconds": [180.0] * half_hours,
+    }).write_parquet(folder / "forecast.parquet")
+    return folder
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_occupancy_above_90_percent_is_a_warning_in_view(busy_folder: Path, size: tuple[int, int]) -> None:
+    """At 80 columns the occupancy column was off screen, with occupancy at 97% and no cap."""
+    from queries.model.erlang import required_agents
+
+    assert required_agents(100.0, 180, 0.8, 20) == 107  # the N of the docstring
+    app = make_app(busy_folder)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.press("5")
+        await loaded(pilot)
+        words = screen_words(app)
+        assert "Queues: scheduled" in words and "occupancy up to 93.5% ⚠" in words
+        assert "⚠ Occupancy above 90%: billing 93.5% (t sets a cap)" in words
+        if size[0] >= 200:  # the column itself, marked
+            assert next(line for line in words.splitlines() if line.startswith("billing")).endswith("93.5% ⚠")
+        # A 90% cap: N = ceil(100 / 0.9) = 112 agents, occupancy 100 / 112 = 89.3%: no warning.
+        await pilot.press("t")
+        app.screen.query_one("#field-max_occupancy").value = "90%"
+        await pilot.press("enter")
+        await loaded(pilot)
+        words = screen_words(app)
+        assert "occupancy up to 89.3%" in words and "⚠" not in words
