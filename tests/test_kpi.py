@@ -443,6 +443,7 @@ def test_kpi_section_has_exactly_the_report_keys(march: KpiInputs) -> None:
     ]
     assert list(comparisons[0]) == [
         "kpi", "group", "versus", "difference", "ci_low", "ci_high", "significant", "tenure_adjusted_difference",
+        "tenure_adjusted_ci_low", "tenure_adjusted_ci_high",
     ]
     # Remote vs onsite AHT: 215 - 266.67; CI from 3 per-agent values a side.
     aht = comparisons[COMPARED_KPIS.index("aht_seconds")]

@@ -189,6 +189,8 @@ class Comparison:
     ci_high: float | None = None
     significant: bool | None = None
     tenure_adjusted_difference: float | None = None
+    tenure_adjusted_ci_low: float | None = None
+    tenure_adjusted_ci_high: float | None = None
     reason: str | None = None
 
     @property
