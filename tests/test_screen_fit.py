@@ -82,3 +82,34 @@ async def test_occupancy_above_90_percent_is_a_warning_in_view(busy_folder: Path
         await loaded(pilot)
         words = screen_words(app)
         assert "occupancy up to 89.3%" in words and "⚠" not in words
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_headcount_figures_sit_by_their_labels_and_a_site_shows_its_own_gap(small_folder: Path,
+                                                                                  size: tuple[int, int]) -> None:
+    """At 200x50 the mix's numbers sat 130 columns right of their labels. On 2026-03-31 the
+    small folder has 4 onsite, 2 hybrid, 1 remote agents. Drilled into KEN (A1, A2 onsite,
+    A3 hybrid, no remote): remote share 0.0%, and a 50% target needs ceil(0.5 x 3 - 0) = 2
+    conversions there; the panel says the plan itself is all sites'."""
+    app = make_app(small_folder)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        onsite = next(line for line in screen_lines(app) if line.lstrip().startswith("Onsite"))
+        label_end = onsite.index("Onsite") + len("Onsite")
+        assert onsite[label_end:].lstrip().startswith("4") and len(onsite[label_end:]) - len(onsite[label_end:].lstrip()) < 12
+        await pilot.press("v", "down", "enter")
+        await pilot.pause()
+        words = " ".join(screen_words(app).split())
+        assert "Remote target, all sites" in words
+        assert "KEN: remote share 0.0%, 2 agents to convert for 50.0% here." in words
+
+
+def test_one_conversion_a_month_reads_in_the_singular() -> None:
+    import datetime as dt
+
+    from queries.model.headcount import _plan_note
+
+    assert _plan_note(5, 1, dt.date(2027, 1, 1), dt.date(2026, 9, 30), 120) == \
+        "At 1 conversion a month the target is reached in January 2027."
+    assert _plan_note(5, 2, None, dt.date(2026, 9, 30), 120) == "At 2 conversions a month the target is not reached within 10 years."
