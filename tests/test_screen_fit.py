@@ -112,4 +112,5 @@ def test_one_conversion_a_month_reads_in_the_singular() -> None:
 
     assert _plan_note(5, 1, dt.date(2027, 1, 1), dt.date(2026, 9, 30), 120) == \
         "At 1 conversion a month the target is reached in January 2027."
-    assert _plan_note(5, 2, None, dt.date(2026, 9, 30), 120) == "At 2 conversions a month the target is not reached within 10 years."
+    assert _plan_note(5, 2, None, dt.date(2026, 9, 30), 120) == \
+        "At 2 conversions a month the target is not reached within 10 years."
