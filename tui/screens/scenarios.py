@@ -337,9 +337,10 @@ class ScenariosScreen(PlanScreen):
             return None
         base = session.baseline_evaluation.outcome
         shown = [c for c in self._columns if c.evaluation is not None]
-        outcomes = [base.as_report(), *(c.evaluation.outcome.as_report() for c in shown)]
+        # Every column the screen shows, an empty one (no B chosen) too, as on screen.
+        outcomes = [base.as_report(), *(c.evaluation.outcome.as_report() if c.evaluation else {} for c in self._columns)]
         deltas = [delta(c.evaluation.outcome, base) for c in shown]
-        headings = ["Figure", "Baseline", *(self._header(c, 100) for c in shown),
+        headings = ["Figure", "Baseline", *(self._header(c, 100) for c in self._columns),
                     *(f"{c.letter} − baseline" for c in shown)]
         if len(shown) == 2:  # B − A, as on screen
             deltas.append(delta(shown[1].evaluation.outcome, shown[0].evaluation.outcome))
@@ -349,7 +350,8 @@ class ScenariosScreen(PlanScreen):
             values = [value(o, figure.key) for o in outcomes]
             changes = [value(d, figure.key) for d in deltas]
             records.append([figure.label, *values, *changes])
-            text.append([figure.label, *(figure.fmt(v) for v in values), *(figure.fmt_delta(v) for v in changes)])
+            text.append([figure.label, *(figure.fmt(v) if o else "—" for v, o in zip(values, outcomes, strict=True)),
+                         *(figure.fmt_delta(v) for v in changes)])
         schema = {h: pl.Utf8 if h == "Figure" else pl.Float64 for h in headings}
         return ExportTable("scenarios", pl.DataFrame(records, schema=schema, orient="row"),
                            text=pl.DataFrame(text, schema=dict.fromkeys(headings, pl.Utf8), orient="row"))
