@@ -46,7 +46,7 @@ class HeadcountScreen(PlanScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "edit_target", "Target"),
         Binding("p", "edit_pace", "Pace"),
-        Binding("v", "switch_view", "Months/sites"),
+        Binding("v", "switch_view", "View"),  # short: ? and q fit in the footer at 80 columns
         Binding("escape", "all_sites", "All sites"),
         Binding("x", "explain", "Explain"),
     ]

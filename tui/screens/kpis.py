@@ -51,10 +51,11 @@ class KpiScreen(PlanScreen):
     SCREEN_TITLE = "KPIs"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "split", "Split"),
-        Binding("a", "adjusted", "Tenure adj."),
+        Binding("a", "adjusted", "Adjusted"),
         Binding("k", "primary", "KPI"),
-        Binding("d", "period", "Period"),
-        Binding("m", "take_aht", "AHT→scenario"),
+        # Out of the footer so that ? and q fit at 80 columns; `?` lists it.
+        Binding("d", "period", "Period", show=False),
+        Binding("m", "take_aht", "Take AHT"),
         Binding("x", "explain", "Explain"),
     ]
     PALETTE: ClassVar = [

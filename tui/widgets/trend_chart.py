@@ -59,10 +59,10 @@ def draw_trend(months: list[dt.date], series: dict[str, list[float | None]], wid
 
 
 def axis_note(series: dict[str, list[float | None]], fmt: Callable[[float], str]) -> str:
-    """For the legend: "≈ axis from 67.7%, not 0" when the axis does not start at 0."""
+    """For the legend: "≈ axis from 67.7%" when the axis does not start at 0."""
     values = [v for points in series.values() for v in points if v is not None]
     low = min(values, default=0.0)
-    return f"≈ axis from {fmt(low)}, not 0" if low > 0 else ""
+    return f"≈ axis from {fmt(low)}" if low > 0 else ""
 
 
 class TrendChart(Widget):
