@@ -401,6 +401,16 @@ class TestScenarios:
         app = WfplanApp(settings=load_settings(), folder=snap_folder)
         assert snap_compare(app, terminal_size=size, run_before=close_ken_then_compare)
 
+    def test_scrolled_to_the_last_row_and_b_minus_a(self, snap_compare, snap_folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """80x24, PageDown twice and → three times: the last rows and the B − A column."""
+        app = WfplanApp(settings=load_settings(), folder=snap_folder)
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await close_ken_then_compare(pilot)
+            await pilot.press("pagedown", "pagedown", "right", "right", "right")
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
     def test_choose_dialog(self, snap_compare, snap_folder: Path) -> None:  # type: ignore[no-untyped-def]
         """b: the active scenario and the saved files to compare."""
         app = WfplanApp(settings=load_settings(), folder=snap_folder)

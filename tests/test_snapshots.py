@@ -168,3 +168,40 @@ class TestShell:
 
         monkeypatch.setattr("queries.plan.loading.load_plan_data", fail)
         assert snap_compare(app_on(folder), run_before=loaded)
+
+
+class TestSmallTerminal:
+    """Issue 21: what a planner over SSH at 80x24 sees of the new feedback and inputs."""
+
+    def test_share_typed_without_percent_says_how_it_was_read(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """t on Headcount, "60" typed: the field says "read as 60%"."""
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await loaded(pilot)
+            await pilot.press("2", "t", "6", "0")
+
+        assert snap_compare(app_on(folder), run_before=run_before)
+
+    def test_unknown_state_code_names_the_codes_there_are(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """p on Hiring reach, "az" typed as the states: refused, naming CO, ID, OK, WA."""
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await loaded(pilot)
+            await pilot.press("3", "p", "tab", "a", "z")
+
+        assert snap_compare(app_on(folder), run_before=run_before)
+
+    def test_undo_says_what_it_undid(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """KEN closed on Site costs, then u on KPIs: "Undid: close KEN"."""
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await loaded(pilot)
+            await pilot.press("down", "c", "enter")
+            await loaded(pilot)
+            await pilot.press("4")
+            await loaded(pilot)
+            await pilot.press("u")
+            await loaded(pilot)
+
+        assert snap_compare(app_on(folder), run_before=run_before)
+
+    def test_help_on_scenarios(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        """? on Scenarios at 80x24: its keys first, descriptions wrapped in their column."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["6", "question_mark"])
