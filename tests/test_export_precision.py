@@ -63,3 +63,15 @@ async def test_the_scenarios_export_holds_the_columns_shown(small_folder: Path, 
         assert lines[0].split(",") == [ascii_heading(h) for h in shown] == ["Figure", "Baseline", "A: Untitled *", "B",
                                                                           "A - baseline"]
         assert lines[1] == "Total annual cost,545480.0,398880.0,,-146600.0"
+
+
+def test_the_report_csv_has_no_binary_noise_and_keeps_fractions() -> None:
+    """`wfplan report --format csv`: the same rule (the JSON stays unrounded, as the spec says)."""
+    import math
+
+    from queries.report.formats import to_csv
+
+    report = {"site_costs": {"totals": {"annual_cost": math.nextafter(169466069.2, math.inf), "utilization": 1 / 7}}}
+    lines = to_csv(report).splitlines()
+    assert "site_costs.totals.annual_cost,169466069.2" in lines
+    assert "site_costs.totals.utilization,0.14285714285714285" in lines

@@ -157,8 +157,17 @@ def _clean(value: float | None, text: str | None) -> float | None:
         return value
     if text is not None and "$" in text:  # money: cents
         return round(value, 2)
-    # Binary noise of a sum (1524.2000000000003) is a unit or two in the last place; a true
-    # fraction such as 1/7 differs from its 15-digit rounding by more, and stays whole.
+    return without_noise(value)
+
+
+def without_noise(value: float) -> float:
+    """`value` without the binary noise of a sum (1524.2000000000003 -> 1524.2): that noise is
+    a unit or two in the last place, while a true fraction such as 1/7 differs from its
+    15-digit rounding by more, and stays whole."""
+    import math
+
+    if not math.isfinite(value):
+        return value
     short = float(f"{value:.15g}")
     return short if abs(short - value) <= 2 * math.ulp(value) else value
 
