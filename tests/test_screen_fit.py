@@ -12,6 +12,18 @@ from tests.test_keys_and_feedback import make_app
 from tui.dialogs import TextDialog, flow
 
 
+def test_a_sentence_that_goes_on_in_capitals_flows_too() -> None:
+    """Staffing's "... whose Erlang C service level⏎SL = 1 - ..." is one sentence; a result
+    line after a formula and a line after a finished sentence stay where they are."""
+    lines = ["Required agents N = the smallest N > A whose Erlang C service level",
+             "SL = 1 - P(wait) meets the target,", "and A / N <= max occupancy.",
+             "Remote cost = 12 x stipend + IT", "= 12 x $50 + $300 = $900 per year", "Per hybrid agent = $300"]
+    assert flow(lines) == [
+        "Required agents N = the smallest N > A whose Erlang C service level SL = 1 - P(wait) meets the target, "
+        "and A / N <= max occupancy.",
+        "Remote cost = 12 x stipend + IT", "= 12 x $50 + $300 = $900 per year", "Per hybrid agent = $300"]
+
+
 def test_a_sentence_written_over_two_lines_flows_as_one() -> None:
     lines = ["Headcount on a day = employed agents whose", "assignment that day has the mode.",
              "Utilization = seat demand / seats", "= 1.30 / 8 = 16.3%", "  site costs   $90,000", "",

@@ -85,14 +85,16 @@ class TextDialog(ModalScreen[None]):
 
 def flow(lines: list[str]) -> list[str]:
     """Explanations are written as short lines; a line that carries on the sentence before it
-    (it starts in lower case or with "(", and that one did not end with "." or ":") is joined
-    to it, so the text wraps at the dialog's width and not mid-sentence. Formula lines ("= ...")
-    and indented lines stay as written."""
+    is joined to it, so the text wraps at the dialog's width and not mid-sentence. A line
+    carries on when the one before it did not end a sentence (".", ":", "?", "!") and neither
+    is laid out on purpose: indented, a result line ("= ..."), a list item or a heading ("──")."""
+    laid_out = ("=", "──", "- ", "• ")
     flowed: list[str] = []
     for line in lines:
         previous = flowed[-1] if flowed else ""
-        continues = (previous and not previous[0].isspace() and not previous.rstrip().endswith((".", ":"))
-                     and line[:1] and (line[0].islower() or line[0] == "("))
+        continues = (previous and not previous[0].isspace() and not previous.startswith(laid_out)
+                     and not previous.rstrip().endswith((".", ":", "?", "!"))
+                     and line[:1] and not line[0].isspace() and not line.startswith(laid_out))
         if continues:
             flowed[-1] = f"{previous.rstrip()} {line}"
         else:
