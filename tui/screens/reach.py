@@ -94,6 +94,10 @@ class ReachScreen(PlanScreen):
         summary = self.query_one("#reach-summary", Static)
         summary.update(self._summary(onsite, remote, evaluation.params.hiring))
         summary.border_title = "Onsite vs remote hiring pool (scenario)"
+        regions = self.wf.session.regions
+        unknown = [] if regions is None else unknown_states(evaluation.params.hiring.allowed_states, regions)[0]
+        if unknown:  # from a config or scenario file (the policy form refuses them): matches nothing
+            summary.border_title += f" · ⚠ no region has state {', '.join(unknown)}"
         rows = self.regions()
         points = [MapPoint(lat, lon, MAP_KIND[kind]) for lat, lon, kind in rows.select("lat", "lon", "reach").iter_rows()]
         points += [MapPoint(lat, lon, "site") for lat, lon in evaluation.workforce.sites.select("lat", "lon").iter_rows()]
