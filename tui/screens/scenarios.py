@@ -6,6 +6,8 @@ and `b` choose either from the saved files or "active". Saved scenarios are work
 thread worker (staffing can take a moment) while the table shows a loading state; a broken
 file opens an error dialog and leaves its column empty. Every figure comes from
 `queries.model.compare` over `Outcome.as_report` and `model.delta`, as `wfplan report` prints it.
+Every size shows every row and column (A − baseline, B − baseline, B − A, what the totals are
+made of): a small terminal scrolls the table, whose title says what does not fit.
 """
 
 from __future__ import annotations
