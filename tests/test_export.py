@@ -539,7 +539,7 @@ async def test_every_screen_offers_the_export_commands_and_key(small_folder: Pat
             assert "ctrl+e" in app.screen.active_bindings
         await pilot.press("1", "question_mark")
         assert isinstance(app.screen, TextDialog)
-        assert any("ctrl+e" in line and "Export" in line for line in app.screen.lines)
+        assert any("ctrl+e" in line and "export" in line for line in app.screen.lines)
 
 
 async def test_a_bug_in_the_writer_is_a_dialog_not_a_failed_load(

@@ -134,7 +134,7 @@ def test_observed_rates() -> None:
 # -- the trend's range (spec/model.md, "Monthly trend") ---------------------------------
 
 
-def test_the_trend_covers_the_hr_history_not_the_kpi_range(engine) -> None:  # type: ignore[no-untyped-def]
+def test_the_trend_covers_the_hr_history_not_the_kpi_range(engine) -> None:
     """The KPI rows span 2026-03-30..31 only; assignments start on 2024-01-01. The trend runs
     from January 2024 through the as-of month, March 2026: 12 + 12 + 3 = 27 months.
     1 January 2024: A1-A6 are hired that day; A1, A2, A5, A6 onsite (4), A3, A4 hybrid (2);

@@ -57,7 +57,7 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str
     return folder, path, json.loads(out.getvalue())
 
 
-async def opened(pilot, key: str) -> None:  # type: ignore[no-untyped-def]
+async def opened(pilot, key: str) -> None:
     await loaded(pilot)
     await pilot.press(key)
     await loaded(pilot)
@@ -231,7 +231,7 @@ async def test_reach_multiplier_is_the_reports_and_its_explanation_adds_up(case:
         assert reach["reach_multiplier"] == multiplier
         await pilot.press("x")
         text = "\n".join(explanation(app))
-        remote, onsite, shown = re.search(r"= ([\d,]+) / ([\d,]+) = ([\d.,]+)", text).groups()  # type: ignore[union-attr]
+        remote, onsite, shown = re.search(r"= ([\d,]+) / ([\d,]+) = ([\d.,]+)", text).groups()
         assert float(remote.replace(",", "")) / float(onsite.replace(",", "")) == pytest.approx(float(shown), abs=0.005)
         assert shown == f"{multiplier:,.2f}"
 

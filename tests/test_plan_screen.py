@@ -124,7 +124,7 @@ async def test_esc_cancels_a_running_optimization(small_folder: Path, monkeypatc
 
         def slow(*args: object, **kwargs: object) -> object:
             release.wait(10)
-            return solve(*args, **kwargs)  # type: ignore[arg-type]
+            return solve(*args, **kwargs)
 
         monkeypatch.setattr(app.session, "closure_plan", slow)
         await pilot.press("o", "enter")

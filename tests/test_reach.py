@@ -293,3 +293,16 @@ def test_onsite_reach_never_shrinks_when_the_radius_grows(
     assert near.height == far.height == frame.height  # each region once, whatever the sites
     assert set(reach_ids(near, "in_onsite_reach")) <= set(reach_ids(far, "in_onsite_reach"))
     assert pool(near.filter("in_onsite_reach")).experienced_pool <= pool(far.filter("in_onsite_reach")).experienced_pool
+
+
+def test_state_codes_match_in_any_case_and_unknown_ones_are_named() -> None:
+    """Issue 21: "az" in the policy matched no region. Any case matches now, and
+    `unknown_states` names the codes no region has, with the codes there are."""
+    from queries.config import HiringParams
+    from queries.model.reach import remote_policy, unknown_states
+
+    regions = pl.DataFrame({"state": ["WA", "id", "OK"], "broadband_share": [0.9, 0.9, 0.9],
+                            "utc_offset_hours": [-8.0, -7.0, -7.0], "csr_median_hourly_wage": [18.0, 17.0, 16.0]})
+    passes = regions.select(remote_policy(HiringParams(allowed_states=["wa", "ID"]))).to_series().to_list()
+    assert passes == [True, True, False]
+    assert unknown_states(["az", "Wa"], regions) == (["AZ"], ["ID", "OK", "WA"])

@@ -88,13 +88,13 @@ async def test_compare_the_active_scenario_with_a_saved_one(small_folder: Path, 
         words = screen_words(app)
         assert "A Untitled ● active, unsaved edits" in words and "B Half remote half-remote.toml" in words
         assert "A: Untitled ●" in words and "B: Half remote" in words
-        if size[0] >= 110:
-            assert rows["total_annual_cost"][3:] == ["-$146,600", "+$4,200"]
-            assert rows["remote_share"][3:] == ["+42.9 pt", "+42.9 pt"]
-            assert rows["  sites (lease + opex)"] == ["$270,000", "$120,000", "$270,000", "-$150,000", "$0"]
-            assert rows["Remote hires"][:3] == ["—", "1", "0"]
-        else:
-            assert len(rows["total_annual_cost"]) == 3
+        # At every size: A − baseline, B − baseline and B − A (549,680 - 398,880 = +150,800),
+        # and the rows of what the totals are made of (80x24 scrolls to them).
+        assert rows["total_annual_cost"][3:] == ["-$146,600", "+$4,200", "+$150,800"]
+        assert rows["remote_share"][3:] == ["+42.9 pt", "+42.9 pt", "0.0 pt"]
+        # B − A sites: 270,000 - 120,000 = +150,000
+        assert rows["  sites (lease + opex)"] == ["$270,000", "$120,000", "$270,000", "-$150,000", "$0", "+$150,000"]
+        assert rows["Remote hires"][:3] == ["—", "1", "0"]
         # Every number whole on the screen, at 80 columns too.
         assert "Total annual cost $545,480 $398,880 $549,680" in words
         assert "Reach multiplier 4.70x 6.58x 4.70x" in words
@@ -102,6 +102,29 @@ async def test_compare_the_active_scenario_with_a_saved_one(small_folder: Path, 
         await pilot.press("u")  # undo the closure: A follows the active scenario
         await loaded(pilot)
         assert table_rows(app)["total_annual_cost"][:3] == ["$545,480", "$545,480", "$549,680"]
+
+
+async def test_at_80x24_every_row_and_column_is_reached_by_keys(small_folder: Path, scenarios: Path) -> None:
+    """Issue 21: at 80x24 the table showed 11 rows and no differences, and no key reached the
+    rest. Now the title says what is hidden, the arrows and PageDown scroll to it."""
+    save_scenario(HALF_REMOTE, scenarios / "half-remote.toml")
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await close_ken_then_compare(pilot)
+        words = screen_words(app)
+        # 10 figures, 3 parts of the total, 6 changes
+        assert "Baseline, A and B · 19 rows ↑↓ PgDn, more columns ←→" in words
+        assert "Hiring costs" not in words and "B − A" not in words
+        await pilot.press("pagedown", "pagedown")
+        words = screen_words(app)
+        assert "Hiring costs — $5,000 $0" in words  # the last row, whole: 1 hire x $5,000
+        await pilot.press("right", "right", "right")
+        words = screen_words(app)
+        assert "B − baseline B − A" in words
+        # The figure names stay while the columns scroll; B − A of the sites: 270,000 - 120,000.
+        assert "$0 +$150,000" in next(line for line in words.splitlines() if line.startswith("sites (lease + opex)"))
+        await pilot.press("home")  # back to the first columns
+        assert "A: Untitled ● B: Half remote" in screen_words(app)
 
 
 async def test_choose_a_and_b_from_the_saved_files(small_folder: Path, scenarios: Path) -> None:
@@ -112,7 +135,7 @@ async def test_choose_a_and_b_from_the_saved_files(small_folder: Path, scenarios
         await loaded(pilot)
         await pilot.press("6")
         await loaded(pilot)
-        assert table_rows(app)["total_annual_cost"] == ["$545,480", "$545,480", "$398,880"]  # B: the first file
+        assert table_rows(app)["total_annual_cost"][:3] == ["$545,480", "$545,480", "$398,880"]  # B: the first file
         await pilot.press("a")
         assert isinstance(app.screen, ChooseDialog)
         assert [label for label, _ in app.screen.choices] == ["active: Untitled", "close-ken.toml", "half-remote.toml"]
@@ -120,7 +143,7 @@ async def test_choose_a_and_b_from_the_saved_files(small_folder: Path, scenarios
         await loaded(pilot)
         await pilot.press("b", "enter")  # B: the active scenario
         await loaded(pilot)
-        assert table_rows(app)["total_annual_cost"] == ["$545,480", "$549,680", "$545,480"]
+        assert table_rows(app)["total_annual_cost"][:3] == ["$545,480", "$549,680", "$545,480"]
         words = screen_words(app)
         assert "A Half remote half-remote.toml" in words and "B Untitled active scenario" in words
         await pilot.press("x")
@@ -139,7 +162,7 @@ async def test_a_broken_file_opens_an_error_dialog_and_the_app_keeps_running(sma
         await pilot.press("6")
         await loaded(pilot)
         # Not chosen by the planner: no dialog, a note; B stays empty.
-        assert table_rows(app)["total_annual_cost"] == ["$545,480", "$545,480", "—"]
+        assert table_rows(app)["total_annual_cost"][:3] == ["$545,480", "$545,480", "—"]
         assert "Cannot be used, so not compared: broken.toml" in screen_words(app)
         await pilot.press("b", "down", "enter")
         await loaded(pilot)
@@ -148,7 +171,7 @@ async def test_a_broken_file_opens_an_error_dialog_and_the_app_keeps_running(sma
                                       "Column B stays empty; b chooses another scenario.")
         await pilot.press("escape")
         assert isinstance(app.screen, ScenariosScreen)
-        assert table_rows(app)["total_annual_cost"] == ["$545,480", "$545,480", "—"]
+        assert table_rows(app)["total_annual_cost"][:3] == ["$545,480", "$545,480", "—"]
         await pilot.press("1")
         assert isinstance(app.screen, SiteCostsScreen)
 
@@ -181,7 +204,7 @@ async def test_working_out_a_file_never_blocks_the_ui(small_folder: Path, scenar
         release.set()
         await loaded(pilot)
         assert not app.screen.query_one("#cmp-table", DataTable).loading
-        assert table_rows(app)["total_annual_cost"] == ["$545,480", "$545,480", "$549,680"]
+        assert table_rows(app)["total_annual_cost"][:3] == ["$545,480", "$545,480", "$549,680"]
 
 
 async def test_export_is_the_table_as_compared(small_folder: Path, scenarios: Path) -> None:
@@ -195,10 +218,11 @@ async def test_export_is_the_table_as_compared(small_folder: Path, scenarios: Pa
         await loaded(pilot)
         table = app.screen.export_table()
         assert table.frame.columns == ["Figure", "Baseline", "A: Untitled ●", "B: Half remote",
-                                       "A − baseline", "B − baseline"]
-        assert table.frame.row(0) == ("Total annual cost", 545_480, 398_880, 549_680, -146_600, 4_200)
-        assert table.frame.row(3) == ("Payback", None, pytest.approx(9_500 / (146_600 / 12)), None, None, None)
-        assert table.text.row(3) == ("Payback", "n/a", "0.8 months", "n/a", "n/a", "n/a")
+                                       "A − baseline", "B − baseline", "B − A"]
+        # B − A = 549,680 - 398,880 = 150,800
+        assert table.frame.row(0) == ("Total annual cost", 545_480, 398_880, 549_680, -146_600, 4_200, 150_800)
+        assert table.frame.row(3) == ("Payback", None, pytest.approx(9_500 / (146_600 / 12)), None, None, None, None)
+        assert table.text.row(3) == ("Payback", "n/a", "0.8 months", "n/a", "n/a", "n/a", "n/a")
 
 
 # -- save as and open -----------------------------------------------------------------------
@@ -340,7 +364,11 @@ async def test_palette_and_help_list_the_new_keys(small_folder: Path) -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
         lines = app.screen.lines
-        assert "         a  Choose A" in lines and "         w  Save as" in lines and "         6  Scenarios" in lines
+        assert lines[0] == "Scenarios (this screen)"
+        words = [" ".join(line.split()) for line in lines]
+        assert "a / b choose scenario A / B: the active one or a saved file" in words
+        assert "w save as: a new name, a new file" in words
+        assert "1 to 6 Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios" in words
 
 
 # -- snapshots --------------------------------------------------------------------------------
@@ -367,10 +395,21 @@ async def close_ken_then_compare(pilot) -> None:
 class TestScenarios:
     @pytest.mark.parametrize("size", [(80, 24), (120, 30), (160, 48)])
     def test_active_against_a_saved_file(self, snap_compare, snap_folder: Path, size: tuple[int, int]) -> None:
-        """Baseline, A = the active scenario with unsaved edits (KEN closed), B = "Half remote";
-        120 wide adds the differences, 48 high what the totals are made of and what changes."""
+        """Baseline, A = the active scenario with unsaved edits (KEN closed), B = "Half remote",
+        the differences (A − baseline, B − baseline, B − A) and what the totals are made of at
+        every size; the title says what scrolls into view at 80x24 and 120x30."""
         app = WfplanApp(settings=load_settings(), folder=snap_folder)
         assert snap_compare(app, terminal_size=size, run_before=close_ken_then_compare)
+
+    def test_scrolled_to_the_last_row_and_b_minus_a(self, snap_compare, snap_folder: Path) -> None:
+        """80x24, PageDown twice and → three times: the last rows and the B − A column."""
+        app = WfplanApp(settings=load_settings(), folder=snap_folder)
+
+        async def run_before(pilot) -> None:
+            await close_ken_then_compare(pilot)
+            await pilot.press("pagedown", "pagedown", "right", "right", "right")
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
     def test_choose_dialog(self, snap_compare, snap_folder: Path) -> None:
         """b: the active scenario and the saved files to compare."""

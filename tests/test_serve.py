@@ -29,8 +29,9 @@ class FakeServer:
     fail: OSError | None = None
 
     def __init__(self, command: str, host: str = "localhost", port: int = 8000, title: str | None = None,
-                 public_url: str | None = None) -> None:
+                 public_url: str | None = None, templates_path: Path | None = None) -> None:
         self.command, self.host, self.port, self.title, self.public_url = command, host, port, title, public_url
+        self.templates_path = templates_path
         self.served = False
         FakeServer.made.append(self)
 

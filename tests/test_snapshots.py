@@ -67,7 +67,7 @@ class TestSiteCosts:
         """X: total cost, savings, one-time cost and payback with their parts."""
         assert snap_compare(app_on(folder), terminal_size=(100, 40), run_before=loaded, press=["X"])
 
-    def test_explain_commute(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_explain_commute(self, snap_compare, folder: Path) -> None:
         """x on KEN's Commute/yr: the commute rule with its parameters and KEN's sums."""
         assert snap_compare(app_on(folder), run_before=loaded, press=["down", *["right"] * 13, "x"])
 
@@ -176,11 +176,11 @@ class TestShell:
 
 class TestPlan:
     @pytest.mark.parametrize("size", SIZES)
-    def test_kennewick_closed_on_its_lease_end(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    def test_kennewick_closed_on_its_lease_end(self, snap_compare, folder: Path, size: tuple[int, int]) -> None:
         """KEN closed on its lease end (Site costs `c`), then the Plan screen: NPV, one-time and
         break-even, the cost and cumulative savings charts with the break-even mark, the months."""
 
-        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot) -> None:
             await loaded(pilot)
             await pilot.press("down", "c", "enter")
             await loaded(pilot)
@@ -189,10 +189,10 @@ class TestPlan:
 
         assert snap_compare(app_on(folder), terminal_size=size, run_before=run_before)
 
-    def test_closure_plan_dialog(self, snap_compare, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    def test_closure_plan_dialog(self, snap_compare, folder: Path) -> None:
         """`o` with one closure a quarter: the recommended closures beside the scenario's own."""
 
-        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot) -> None:
             await loaded(pilot)
             await pilot.press("7")
             await loaded(pilot)
@@ -202,3 +202,40 @@ class TestPlan:
             await loaded(pilot)
 
         assert snap_compare(app_on(folder), run_before=run_before)
+
+
+class TestSmallTerminal:
+    """Issue 21: what a planner over SSH at 80x24 sees of the new feedback and inputs."""
+
+    def test_share_typed_without_percent_says_how_it_was_read(self, snap_compare, folder: Path) -> None:
+        """t on Headcount, "60" typed: the field says "read as 60%"."""
+        async def run_before(pilot) -> None:
+            await loaded(pilot)
+            await pilot.press("2", "t", "6", "0")
+
+        assert snap_compare(app_on(folder), run_before=run_before)
+
+    def test_unknown_state_code_names_the_codes_there_are(self, snap_compare, folder: Path) -> None:
+        """p on Hiring reach, "az" typed as the states: refused, naming CO, ID, OK, WA."""
+        async def run_before(pilot) -> None:
+            await loaded(pilot)
+            await pilot.press("3", "p", "tab", "a", "z")
+
+        assert snap_compare(app_on(folder), run_before=run_before)
+
+    def test_undo_says_what_it_undid(self, snap_compare, folder: Path) -> None:
+        """KEN closed on Site costs, then u on KPIs: "Undid: close KEN"."""
+        async def run_before(pilot) -> None:
+            await loaded(pilot)
+            await pilot.press("down", "c", "enter")
+            await loaded(pilot)
+            await pilot.press("4")
+            await loaded(pilot)
+            await pilot.press("u")
+            await loaded(pilot)
+
+        assert snap_compare(app_on(folder), run_before=run_before)
+
+    def test_help_on_scenarios(self, snap_compare, folder: Path) -> None:
+        """? on Scenarios at 80x24: its keys first, descriptions wrapped in their column."""
+        assert snap_compare(app_on(folder), run_before=loaded, press=["6", "question_mark"])

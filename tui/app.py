@@ -382,13 +382,22 @@ class WfplanApp(App[None]):
             self.notify(note, severity="warning")
 
     def action_undo(self) -> None:
-        if self.session and self.session.undo():
+        from queries.plan.edit_summary import describe_edit
+
+        before = self.session.scenario if self.session else None
+        if self.session and before is not None and self.session.undo():
+            # Said on every screen: an undo may reopen a site closed on another one.
+            self.notify(f"Undid: {describe_edit(self.session.scenario, before)}")
             self._scenario_changed()
         else:
             self.notify("Nothing to undo")
 
     def action_redo(self) -> None:
-        if self.session and self.session.redo():
+        from queries.plan.edit_summary import describe_edit
+
+        before = self.session.scenario if self.session else None
+        if self.session and before is not None and self.session.redo():
+            self.notify(f"Redid: {describe_edit(before, self.session.scenario)}")
             self._scenario_changed()
         else:
             self.notify("Nothing to redo")

@@ -1,14 +1,32 @@
-"""The command palette (ctrl+p): every action of the current screen, by name.
+"""The command palette (ctrl+p): every action of every screen, by name.
 
 Names read "category: action" ("site: close", "view: sort"); each screen lists its own in
-`PALETTE`, and the app adds the ones that work everywhere.
+`PALETTE`, and the app adds the ones that work everywhere. The current screen's actions come
+first, as they are; another screen's carry its name ("site: close · Site costs") and switch
+to that screen before they run, so a planner on Scenarios who types "site: close" gets there.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from importlib import import_module
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# The app's modes and the screen class of each, in the order of the keys 1 to 7. The classes
+# are imported when the palette opens, not at start (the app imports the screens lazily too).
+SCREENS = (
+    ("sites", "tui.screens.site_costs", "SiteCostsScreen"),
+    ("headcount", "tui.screens.headcount", "HeadcountScreen"),
+    ("reach", "tui.screens.reach", "ReachScreen"),
+    ("kpis", "tui.screens.kpis", "KpiScreen"),
+    ("staffing", "tui.screens.staffing", "StaffingScreen"),
+    ("scenarios", "tui.screens.scenarios", "ScenariosScreen"),
+    ("plan", "tui.screens.plan", "PlanOverTimeScreen"),
+)
+
+Command = tuple[str, str, str, str | None]  # name, help, action, mode to switch to first (None: here)
 
 GLOBAL = [
     ("go: site costs", "Switch to the Site costs screen (1)", "app.switch_mode('sites')"),
@@ -31,21 +49,41 @@ GLOBAL = [
 ]
 
 
-class ScreenCommands(Provider):
-    def _commands(self) -> list[tuple[str, str, str]]:
-        screen_commands: list[tuple[str, str, str]] = getattr(self.screen, "palette_commands", lambda: [])()
-        return [*screen_commands, *GLOBAL]
+def every_command(app: Any, screen: Any) -> list[Command]:
+    """The current screen's commands, then every other screen's, then the app's."""
+    here = [(name, help_text, action, None) for name, help_text, action in
+            getattr(screen, "palette_commands", lambda: [])()]
+    others: list[Command] = []
+    current = getattr(app, "current_mode", None)
+    for mode, module, class_name in SCREENS:
+        screen_class = getattr(import_module(module), class_name)
+        if mode == current or isinstance(screen, screen_class):
+            continue
+        title = screen_class.SCREEN_TITLE
+        others += [(f"{name} · {title}", f"{title}: {help_text}", action, mode)
+                   for name, help_text, action in screen_class.PALETTE]
+    return [*here, *others, *((name, help_text, action, None) for name, help_text, action in GLOBAL)]
 
-    async def _run(self, action: str) -> None:
-        await self.screen.run_action(action)
+
+class ScreenCommands(Provider):
+    def _commands(self) -> list[Command]:
+        return every_command(self.app, self.screen)
+
+    async def _run(self, action: str, mode: str | None) -> None:
+        if mode is None:
+            await self.screen.run_action(action)
+            return
+        # Go to the screen first, then run the action there, on its cursor and its data.
+        await self.app.switch_mode(mode)
+        await self.app.screen.run_action(action)
 
     async def discover(self) -> Hits:
-        for name, help_text, action in self._commands():
-            yield DiscoveryHit(name, partial(self._run, action), help=help_text)
+        for name, help_text, action, mode in self._commands():
+            yield DiscoveryHit(name, partial(self._run, action, mode), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, action in self._commands():
+        for name, help_text, action, mode in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)
+                yield Hit(score, matcher.highlight(name), partial(self._run, action, mode), help=help_text)

@@ -11,10 +11,11 @@ from typing import Any
 from pydantic import BaseModel
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.validation import Validator
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from queries.format import visible, visible_lines
@@ -69,30 +70,46 @@ class TextDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter,x,question_mark", "dismiss", "Close")]
 
-    def __init__(self, title: str, lines: list[str]) -> None:
+    def __init__(self, title: str, lines: list[str], body: Any = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.lines = title, lines
+        self.body = body  # a renderable laid out for the width (help's table); else the lines
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(Text(visible(self.title_text)), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(Text("\n".join(map(visible, self.lines))), classes="dialog-body")
-            yield Label("esc to close", classes="dialog-hint")
+                yield Static(self.body if self.body is not None else Text("\n".join(flow(self.lines))),
+                             classes="dialog-body")
+            yield Label("↑↓ PgDn scroll · esc to close", classes="dialog-hint")
+
+
+def flow(lines: list[str]) -> list[str]:
+    """Explanations are written as short lines; a line that carries on the sentence before it
+    is joined to it, so the text wraps at the dialog's width and not mid-sentence. A line
+    carries on when the one before it did not end a sentence (".", ":", "?", "!") and neither
+    is laid out on purpose: indented, a result line ("= ..."), a list item or a heading ("──")."""
+    laid_out = ("=", "──", "- ", "• ")
+    flowed: list[str] = []
+    for line in lines:
+        previous = flowed[-1] if flowed else ""
+        continues = (previous and not previous[0].isspace() and not previous.startswith(laid_out)
+                     and not previous.rstrip().endswith((".", ":", "?", "!"))
+                     and line[:1] and not line[0].isspace() and not line.startswith(laid_out))
+        if continues:
+            flowed[-1] = f"{previous.rstrip()} {line}"
+        else:
+            flowed.append(line)
+    return flowed
 
 
 def HelpScreen(screen: Screen[Any]) -> TextDialog:
-    """Every key that works on `screen` (its own and the app's), with what it does."""
-    # The screen's and the app's own keys first, then the table's navigation keys.
-    bindings = [(key, active) for key, active in screen.active_bindings.items() if active.binding.description]
-    bindings.sort(key=lambda item: not isinstance(item[1].node, (Screen, App)))
-    lines = [f"{active.binding.key_display or key:>10}  {active.binding.description}" for key, active in bindings]
-    lines += [
-        "   1 to 7  switch screens: Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios, Plan",
-        "   ctrl+p  command palette: every action of this screen by name",
-        "   arrows  move the cell cursor; tab moves between fields",
-    ]
-    return TextDialog("Keys", lines)
+    """wfplan's keys by screen, named as in the README, the current screen's first
+    (`tui.keys`); Textual's own keys are left out."""
+    from tui.keys import help_lines, help_table
+
+    current = getattr(screen, "SCREEN_TITLE", "")
+    return TextDialog("Keys", help_lines(current), body=help_table(current))
 
 
 class FormDialog(ModalScreen[dict[str, Any] | None]):
@@ -104,10 +121,12 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, title: str, fields: list[tuple[str, str, type[BaseModel], str, str, bool]],
-                 submit: str = "Apply", note: str = "") -> None:
+                 submit: str = "Apply", note: str = "", checks: dict[str, Validator] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.fields, self.submit, self.note = title, fields, submit, note
         self.validators = {name: ModelField(model, attr, optional=opt) for name, _, model, attr, _, opt in fields}
+        # Rules beyond the model's, that need the data (e.g. a state code the regions have).
+        self.checks = checks or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
@@ -117,7 +136,8 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
             for name, label, _, _, initial, _ in self.fields:
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
-                    yield Input(initial, id=f"field-{name}", validators=[self.validators[name]],
+                    yield Input(self.validators[name].shown(initial), id=f"field-{name}",
+                                validators=[self.validators[name], *([self.checks[name]] if name in self.checks else [])],
                                 validate_on=["changed", "submitted"], classes="form-input", compact=True)
                 error = Label("", id=f"error-{name}", classes="form-error")
                 error.display = False
@@ -140,11 +160,16 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         name = (event.input.id or "").removeprefix("field-")
         result = event.validation_result
         message = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
-        self._show_error(name, message)
+        if message or name not in self.validators:
+            self._show_error(name, message)
+        else:  # a share typed without "%" says how it was read: "60" is 60%, "0.6" too
+            reading = "" if event.value.strip().endswith("%") else self.validators[name].reading(event.value)
+            self._show_error(name, reading, echo=True)
 
-    def _show_error(self, name: str, message: str) -> None:
+    def _show_error(self, name: str, message: str, echo: bool = False) -> None:
         label = self.query_one(f"#error-{name}", Label)
         label.update(Text(message))
+        label.set_class(echo, "form-echo")
         label.display = bool(message)
 
     @on(Input.Submitted)
@@ -154,6 +179,8 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         for name, validator in self.validators.items():
             field = self.query_one(f"#field-{name}", Input)
             result = validator.validate(field.value)
+            if result.is_valid and name in self.checks:
+                result = self.checks[name].validate(field.value)
             if not result.is_valid:
                 self._show_error(name, "; ".join(result.failure_descriptions))
                 field.focus()

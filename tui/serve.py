@@ -19,6 +19,8 @@ from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# wfplan's own page (titled, no font from another host); textual-serve's statics stay its own.
+TEMPLATES = Path(__file__).parent / "serve_templates"
 
 
 def app_args(data: Path | None = None, scenario: Path | None = None, config: Path | None = None) -> list[str]:
@@ -80,7 +82,7 @@ def serve(host: str, port: int, command_args: Sequence[str]) -> int:
     if warning:
         print(warning, file=sys.stderr)
     server = Server(app_command(command_args), host=host, port=port, title="wfplan",
-                    public_url=public_url(host, port))
+                    public_url=public_url(host, port), templates_path=TEMPLATES)
     try:
         server.serve()
     except OSError as err:  # the port is taken, the host is not this machine's, ...

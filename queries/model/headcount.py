@@ -168,11 +168,12 @@ def transition_plan(
 def _plan_note(gap: int, pace: int, reached: dt.date | None, as_of: dt.date, horizon: int) -> str:
     if gap == 0:
         return "The remote share already meets the target."
+    conversions = f"{pace:,} conversion{'' if pace == 1 else 's'} a month"
     if reached is not None:
-        return f"At {pace} conversions a month the target is reached in {reached:%B %Y}."
+        return f"At {conversions} the target is reached in {reached:%B %Y}."
     if pace == 0:
         return "With no conversions the share moves only through the hiring mix, and does not reach the target."
-    return f"At {pace} conversions a month the target is not reached within {horizon // 12} years."
+    return f"At {conversions} the target is not reached within {horizon // 12} years."
 
 
 def _first_of_next_month(day: dt.date) -> dt.date:

@@ -71,13 +71,20 @@ def remote_policy(hiring: HiringParams) -> pl.Expr:
     minimum = hiring.min_broadband_share
     # A region without broadband figures cannot show it meets a minimum, only the absence of one.
     checks = [(pl.col("broadband_share") >= minimum).fill_null(minimum == 0)]
-    if hiring.allowed_states:
-        checks.append(pl.col("state").is_in(hiring.allowed_states))
+    if hiring.allowed_states:  # state codes in any case: "az" is Arizona too
+        checks.append(pl.col("state").str.to_uppercase().is_in([s.upper() for s in hiring.allowed_states]))
     if hiring.utc_offsets:
         checks.append(pl.col("utc_offset_hours").is_in(hiring.utc_offsets))
     if hiring.max_median_wage is not None:
         checks.append(pl.col("csr_median_hourly_wage") <= hiring.max_median_wage)
     return pl.all_horizontal(checks)
+
+
+def unknown_states(states: list[str], regions: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The codes in `states` that no region has (any case), and the codes the regions have,
+    both in capitals: a policy naming a state the data lacks would silently match nothing."""
+    known = sorted({str(s).upper() for s in regions.get_column("state").drop_nulls().to_list()})
+    return [s.upper() for s in states if s.upper() not in known], known
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ def _cell(value: Any) -> Any:
         return "n/a"
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
+    if isinstance(value, float):  # CSV: 169466069.2, not the sum's 169466069.20000002
+        from queries.report.table_export import without_noise
+
+        value = without_noise(value)
     return _printable(value) if isinstance(value, str) else value
 
 

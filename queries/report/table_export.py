@@ -116,7 +116,61 @@ def check_target(path: Path, data_folder: Path | None) -> None:
 def csv_text(table: ExportTable, separator: str = ",") -> str:
     """The frame as CSV (or TSV with separator "\\t"): headings, then raw values; a blank
     cell is empty."""
-    return csv_safe(table.frame).write_csv(separator=separator)
+    return csv_safe(file_frame(table)).write_csv(separator=separator)
+
+
+# -- numbers and headings for files --------------------------------------------------------
+
+# Headings in files are ASCII, so that every spreadsheet and script reads them alike.
+_ASCII = {"−": "-", "–": "-", "—": "-", "●": "*", "→": "->", "≈": "~", "⚠": "!", "▲": "", "▼": "", "·": "-"}
+
+
+def ascii_heading(heading: str) -> str:
+    """"A − baseline" -> "A - baseline"; any other non-ASCII letter loses its accent or goes."""
+    import unicodedata
+
+    text = "".join(_ASCII.get(ch, ch) for ch in heading)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").strip()
+
+
+def file_frame(table: ExportTable) -> pl.DataFrame:
+    """The frame as CSV and Parquet hold it: a figure the screen shows in dollars goes out
+    in cents (169466069.20000002 -> 169466069.2), every other number at full precision
+    without binary noise (15 significant digits), headings in ASCII."""
+    frame = table.frame
+    shown = table.text
+    columns = []
+    for heading in frame.columns:
+        series = frame.get_column(heading)
+        if series.dtype in (pl.Float32, pl.Float64):
+            texts = (shown.get_column(heading).to_list() if shown is not None and heading in shown.columns
+                     else [None if v is None else table.cell(heading, v) for v in series.to_list()])
+            series = pl.Series(heading, [_clean(v, t) for v, t in zip(series.to_list(), texts, strict=True)],
+                               dtype=pl.Float64)
+        columns.append(series.alias(ascii_heading(heading)))
+    return pl.DataFrame(columns)
+
+
+def _clean(value: float | None, text: str | None) -> float | None:
+    import math
+
+    if value is None or not math.isfinite(value):
+        return value
+    if text is not None and "$" in text:  # money: cents
+        return round(value, 2)
+    return without_noise(value)
+
+
+def without_noise(value: float) -> float:
+    """`value` without the binary noise of a sum (1524.2000000000003 -> 1524.2): that noise is
+    a unit or two in the last place, while a true fraction such as 1/7 differs from its
+    15-digit rounding by more, and stays whole."""
+    import math
+
+    if not math.isfinite(value):
+        return value
+    short = float(f"{value:.15g}")
+    return short if abs(short - value) <= 2 * math.ulp(value) else value
 
 
 def tsv_text(table: ExportTable) -> str:
@@ -147,7 +201,7 @@ def markdown_text(table: ExportTable) -> str:
 
 
 def write_csv(table: ExportTable, path: Path, data_folder: Path | None = None) -> Path:
-    return _write(path, data_folder, lambda f: csv_safe(table.frame).write_csv(f))
+    return _write(path, data_folder, lambda f: csv_safe(file_frame(table)).write_csv(f))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -174,7 +228,7 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def write_parquet(table: ExportTable, path: Path, data_folder: Path | None = None) -> Path:
-    return _write(path, data_folder, lambda f: table.frame.write_parquet(f))
+    return _write(path, data_folder, lambda f: file_frame(table).write_parquet(f))
 
 
 def write_markdown(table: ExportTable, path: Path, data_folder: Path | None = None) -> Path:

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 from queries.format import clip, count, number, share
 from queries.model.costs import MODES, headcount_by_mode, remote_share
 from queries.model.headcount import (
+    agents_to_target,
     by_site,
     monthly_trend,
     observed_conversions,
@@ -45,7 +46,7 @@ class HeadcountScreen(PlanScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "edit_target", "Target"),
         Binding("p", "edit_pace", "Pace"),
-        Binding("v", "switch_view", "Months/sites"),
+        Binding("v", "switch_view", "View"),  # short: ? and q fit in the footer at 80 columns
         Binding("escape", "all_sites", "All sites"),
         Binding("x", "explain", "Explain"),
     ]
@@ -121,13 +122,24 @@ class HeadcountScreen(PlanScreen):
         self.query_one("#plan", Static).border_title = "Remote target"
         self.query_one("#plan", Static).tooltip = plan.note
         self.query_one("#plan-note", Static).update(Text(plan.note))
+        if self.site is not None:  # drilled in: the plan is all sites', the site's own gap is said apart
+            self.query_one("#plan", Static).border_title = "Remote target, all sites"
+            self.query_one("#plan-note", Static).update(Text(self._site_gap(workforce, plan.target) + " " + plan.note))
+
+    def _site_gap(self, workforce: Any, target: float) -> str:
+        """The drilled-in site against the target: its remote share and its own gap."""
+        counts = {m: float(v["headcount"]) for m, v in headcount_by_mode(workforce).items()}
+        gap = agents_to_target(counts, target)
+        return (f"{self.site}: remote share {share(remote_share(workforce))}, "
+                f"{gap:,} agent{'' if gap == 1 else 's'} to convert for {share(target)} here.")
 
     @staticmethod
     def _mix_table(workforce: Any, baseline: Any) -> Table:
         modes = headcount_by_mode(workforce)
         total = sum(m["headcount"] for m in modes.values())
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(no_wrap=True, ratio=1)
+        # Not expanded: the figures stay beside their labels on a wide terminal.
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
         for _ in range(3):
             table.add_column(justify="right", no_wrap=True)
         table.add_row(Text(""), Text("agents", style="dim"), Text("FTE", style="dim"), Text("share", style="dim"))
@@ -152,7 +164,7 @@ class HeadcountScreen(PlanScreen):
         table.add_row("Plan starts at", share(start_share))
         table.add_row("Gap", f"{plan.gap_agents:,} agents")
         table.add_row("Pace", f"{plan.pace:,} a month")
-        table.add_row("Reached", plan.reached.strftime("%b %Y") if plan.reached else "not within 10 y")
+        table.add_row("Reached", plan.reached.strftime("%b %Y") if plan.reached else "not in 10 years")
         return table
 
     def _fill_table(self, trend: pl.DataFrame) -> None:
@@ -249,7 +261,7 @@ class HeadcountScreen(PlanScreen):
 
         self.app.push_screen(FormDialog(
             "Remote-share target (scenario)",
-            [("share", "Target share (0-1)", RemoteTarget, "share", f"{target:g}", False)],
+            [("share", "Target share (%)", RemoteTarget, "share", f"{target:g}", False)],
             note="Onsite agents become remote, lowest-utilization sites first, until the share is met; "
                  "Site costs shows what that costs.",
         ), apply)

@@ -26,7 +26,7 @@ from queries.model.scenario import AhtDelta
 from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
-from tui.widgets.trend_chart import TrendChart
+from tui.widgets.trend_chart import TrendChart, axis_note
 from tui.widgets.whole_columns import WholeColumnTable
 
 
@@ -51,10 +51,11 @@ class KpiScreen(PlanScreen):
     SCREEN_TITLE = "KPIs"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "split", "Split"),
-        Binding("a", "adjusted", "Tenure adj."),
+        Binding("a", "adjusted", "Adjusted"),
         Binding("k", "primary", "KPI"),
-        Binding("d", "period", "Period"),
-        Binding("m", "take_aht", "AHT→scenario", show=False),
+        # Out of the footer so that ? and q fit at 80 columns; `?` lists it.
+        Binding("d", "period", "Period", show=False),
+        Binding("m", "take_aht", "Take AHT"),
         Binding("x", "explain", "Explain"),
     ]
     PALETTE: ClassVar = [
@@ -62,7 +63,8 @@ class KpiScreen(PlanScreen):
         ("view: tenure-adjusted", "Compare within tenure bands, or raw", "adjusted"),
         ("view: primary KPI", "Choose the KPI shown first and charted", "primary"),
         ("period: change", "Change the period and the as-of date", "period"),
-        ("scenario: use AHT difference", "Take the observed AHT difference into the scenario's aht_delta", "take_aht"),
+        ("scenario: use AHT difference", "Take the AHT difference shown (observed or tenure-adjusted) into the "
+         "scenario's aht_delta", "take_aht"),
         ("explain: KPIs", "How each KPI, interval and the privacy floor work", "explain"),
     ]
 
@@ -193,8 +195,10 @@ class KpiScreen(PlanScreen):
         table.add_column("KPI", key="kpi")
         for group, versus in REPORT_COMPARISONS:
             name = f"{group} − {versus}"
-            if self.tenure_adjusted:
+            if self.tenure_adjusted:  # the same interval and "sure?" as the raw view (spec/model.md)
                 table.add_column(Text(f"{name}, in bands", justify="right"), key=f"{group}-adj")
+                table.add_column(Text("95% CI", justify="right"), key=f"{group}-adj-ci")
+                table.add_column(Text("sure?", justify="right"), key=f"{group}-adj-sig")
                 table.add_column(Text("tenure explains", justify="right"), key=f"{group}-tenure")
             else:
                 table.add_column(Text(name, justify="right"), key=f"{group}-diff")
@@ -210,7 +214,11 @@ class KpiScreen(PlanScreen):
             for pair in REPORT_COMPARISONS:
                 c = results[pair][kpi]
                 if self.tenure_adjusted:
-                    cells += [_fmt(c.tenure_adjusted_difference, fmt_diff), _fmt(c.explained_by_tenure, fmt_diff)]
+                    low, high = c.tenure_adjusted_ci_low, c.tenure_adjusted_ci_high
+                    ci = "n/a" if low is None or high is None else f"{fmt_diff(low)} to {fmt_diff(high)}"
+                    sure = "n/a" if low is None or high is None else ("yes" if low > 0 or high < 0 else "no")
+                    cells += [_fmt(c.tenure_adjusted_difference, fmt_diff), Text(ci, justify="right"),
+                              Text(sure, justify="right"), _fmt(c.explained_by_tenure, fmt_diff)]
                 elif c.difference is None:
                     cells += [Text(c.reason or "n/a", style="dim"), Text(""), Text("")]
                 else:
@@ -230,7 +238,9 @@ class KpiScreen(PlanScreen):
             for mode in MODES
         }
         label, fmt, _ = KPI_DISPLAY[self.primary]
-        self.query_one(TrendChart).plot(f"{label} by month: O onsite, H hybrid, R remote", months, series, fmt)
+        note = axis_note(series, fmt)  # the axis zooms in on the values: say where it starts
+        self.query_one(TrendChart).plot(f"{label} by month: O onsite, H hybrid, R remote, * several"
+                                        + (f"; {note}" if note else ""), months, series, fmt)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -270,8 +280,12 @@ class KpiScreen(PlanScreen):
         ], note="KPIs use the period; headcount and costs the as-of date (changing it reloads)."), apply)
 
     def action_take_aht(self) -> None:
-        """The observed AHT of remote and hybrid against onsite becomes the scenario's aht_delta."""
+        """The AHT difference on screen becomes the scenario's aht_delta: the tenure-adjusted one
+        while the screen shows it, else the observed one; the notification says which."""
         if not self._ready():
+            return
+        if self.tenure_adjusted:
+            self._take_adjusted_aht()
             return
         floor = self.wf.session.privacy_floor
         groups = kpi_groups(self.wf.kpi_inputs.agent_sums, self.wf.kpi_inputs.attrition, [], floor)
@@ -281,7 +295,29 @@ class KpiScreen(PlanScreen):
             return
         delta = {mode: aht[mode] / aht["onsite"] - 1 for mode in ("hybrid", "remote") if aht.get(mode)}
         self.wf.edit_scenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)}))
-        self.notify("Scenario AHT delta: " + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
+        self.notify("Scenario AHT delta (observed difference): " + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
+
+    def _take_adjusted_aht(self) -> None:
+        """aht_delta = the tenure-adjusted AHT difference / onsite AHT, per mode that has one."""
+        floor = self._floor()
+        inputs = self.wf.kpi_inputs
+        groups = kpi_groups(inputs.agent_sums, inputs.attrition, [], floor)
+        onsite = next((r["aht_seconds"] for r in groups.iter_rows(named=True)
+                       if r["work_mode"] == "onsite" and not r["suppressed"]), None)
+        if not onsite:
+            self.notify("No onsite AHT to compare with in this period", severity="warning")
+            return
+        delta = {}
+        for group, versus in REPORT_COMPARISONS:
+            [c] = compare(inputs.agent_sums, group, versus, ["aht_seconds"], True, min_agents=floor)
+            if c.tenure_adjusted_difference is not None:
+                delta[group] = c.tenure_adjusted_difference / onsite
+        if not delta:
+            self.notify("No tenure-adjusted AHT difference to take; a shows the observed one", severity="warning")
+            return
+        self.wf.edit_scenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)}))
+        self.notify("Scenario AHT delta (tenure-adjusted difference / onsite AHT): "
+                    + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 
     def action_explain(self) -> None:
         floor = self.wf.session.privacy_floor if self.wf.session else 5

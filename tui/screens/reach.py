@@ -20,10 +20,11 @@ from textual.widgets import DataTable, Static
 
 from queries.config import HiringParams
 from queries.format import clip, count, money, number, plain, share
-from queries.model.reach import hiring_sites, pools, reach_multiplier
+from queries.model.reach import hiring_sites, pools, reach_multiplier, unknown_states
 from queries.report.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.validators import KnownCodes
 from tui.widgets.region_map import MapPoint, RegionMap
 from tui.widgets.whole_columns import WholeColumnTable
 
@@ -38,7 +39,7 @@ COLUMNS = (
 POLICY = (
     ("commute_radius_km", "Commute radius, km"),
     ("allowed_states", "States (blank: all)"),
-    ("min_broadband_share", "Min broadband (0-1)"),
+    ("min_broadband_share", "Min broadband (%)"),
     ("utc_offsets", "UTC offsets (blank: all)"),
     ("max_median_wage", "Wage cap (blank: none)"),
 )
@@ -93,6 +94,10 @@ class ReachScreen(PlanScreen):
         summary = self.query_one("#reach-summary", Static)
         summary.update(self._summary(onsite, remote, evaluation.params.hiring))
         summary.border_title = "Onsite vs remote hiring pool (scenario)"
+        regions = self.wf.session.regions
+        unknown = [] if regions is None else unknown_states(evaluation.params.hiring.allowed_states, regions)[0]
+        if unknown:  # from a config or scenario file (the policy form refuses them): matches nothing
+            summary.border_title += f" · ⚠ no region has state {', '.join(unknown)}"
         rows = self.regions()
         points = [MapPoint(lat, lon, MAP_KIND[kind]) for lat, lon, kind in rows.select("lat", "lon", "reach").iter_rows()]
         points += [MapPoint(lat, lon, "site") for lat, lon in evaluation.workforce.sites.select("lat", "lon").iter_rows()]
@@ -183,6 +188,7 @@ class ReachScreen(PlanScreen):
 
         def apply(values: dict[str, Any] | None) -> None:
             if values is not None:
+                values["allowed_states"] = [s.upper() for s in values["allowed_states"]]  # "az" is AZ
                 changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
                 self.wf.edit_scenario(session.scenario.with_parameters("hiring", changes))
 
@@ -191,6 +197,8 @@ class ReachScreen(PlanScreen):
             "Hiring policy (scenario)",
             [(name, label, HiringParams, name, shown(name), name in optional) for name, label in POLICY],
             note="Lists are comma separated, e.g. WA, ID or -8, -7.",
+            checks={} if session.regions is None else {
+                "allowed_states": KnownCodes("state code", unknown_states([], session.regions)[1])},
         ), apply)
 
     def action_explain(self) -> None:

@@ -6,6 +6,8 @@ and `b` choose either from the saved files or "active". Saved scenarios are work
 thread worker (staffing can take a moment) while the table shows a loading state; a broken
 file opens an error dialog and leaves its column empty. Every figure comes from
 `queries.model.compare` over `Outcome.as_report` and `model.delta`, as `wfplan report` prints it.
+Every size shows every row and column (A − baseline, B − baseline, B − A, what the totals are
+made of): a small terminal scrolls the table, whose title says what does not fit.
 """
 
 from __future__ import annotations
@@ -37,8 +39,7 @@ from tui.screens.base import PlanScreen
 from tui.widgets.whole_columns import WholeColumnTable
 
 ACTIVE = "active"  # the choice that means the app's active scenario
-WIDE = 110  # from this width on, the table adds "A − baseline" and "B − baseline" columns
-TALL = 34  # from this height on, it adds what the totals are made of and what each scenario does
+WIDE = 110  # from this width on, scenario names in the column headings get 28 characters, not 14
 # Screen-only rows under the figures: the parts of the total annual cost (as `x` explains
 # them) and what applying the scenario did (queries.model.costs.Changes).
 COST_ROWS = (
@@ -241,34 +242,51 @@ class ScenariosScreen(PlanScreen):
         reports = [c.evaluation.outcome.as_report() for c in shown]
         deltas = {c.letter: delta(c.evaluation.outcome, base) for c in shown}
         wide = self.size.width >= WIDE
+        # Every size gets every column and row: a small terminal scrolls the table (arrows,
+        # PageDown; "›" marks columns to the right), it never leaves a figure out.
+        pair = len(shown) == 2
+        if pair:  # B − A: what choosing B over A changes
+            deltas["BA"] = delta(shown[1].evaluation.outcome, shown[0].evaluation.outcome)
         table.clear(columns=True)
         table.add_column(Text("Figure"), key="figure")
         table.add_column(Text("Baseline", justify="right"), key="baseline")
         for column in self._columns:
             table.add_column(Text(self._header(column, 28 if wide else 14), justify="right"), key=column.letter)
-        if wide:
-            for column in shown:
-                table.add_column(Text(f"{column.letter} − baseline", justify="right"), key=f"d{column.letter}")
+        for column in shown:
+            table.add_column(Text(f"{column.letter} − baseline", justify="right"), key=f"d{column.letter}")
+        if pair:
+            table.add_column(Text("B − A", justify="right"), key="dBA")
         report_of = dict(zip((c.letter for c in shown), reports, strict=True))
         base_report = base.as_report()
+        delta_keys = [c.letter for c in shown] + (["BA"] if pair else [])
         for figure in figures([base_report, *reports]):
             cells = [Text(figure.label), _right(figure.fmt(value(base_report, figure.key)))]
             for column in self._columns:
                 report = report_of.get(column.letter)
                 cells.append(_right("—" if report is None else figure.fmt(value(report, figure.key))))
-            if wide:
-                cells += [_right(figure.fmt_delta(value(deltas[c.letter], figure.key))) for c in shown]
+            cells += [_right(figure.fmt_delta(value(deltas[k], figure.key))) for k in delta_keys]
             table.add_row(*cells, key=figure.key)
         saved = _commute_saved(base_report, reports)
         if saved is not None:  # the agents' side of "Annual savings", beside the commute figures
             cells = [Text(COMMUTE_SAVED), _right(money(0.0))]
             cells += [_right("—" if report_of.get(c.letter) is None else money(saved.pop(0))) for c in self._columns]
-            table.add_row(*cells, *([Text("")] * len(shown) if wide else []), key="commute_saved")
-        if self.size.height >= TALL and shown:
-            self._add_detail_rows(table, session, wide)
+            table.add_row(*cells, *([Text("")] * len(delta_keys)), key="commute_saved")
+        if shown:
+            self._add_detail_rows(table, session, pair)
         table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
+        self.call_after_refresh(self._say_what_scrolls, table)
 
-    def _add_detail_rows(self, table: DataTable[Any], session: PlanSession, wide: bool) -> None:
+    @staticmethod
+    def _say_what_scrolls(table: DataTable[Any]) -> None:
+        """The table's title says what does not fit and the keys that reach it."""
+        hidden = []
+        if table.virtual_size.height > table.scrollable_content_region.height:
+            hidden.append(f"{table.row_count} rows ↑↓ PgDn")
+        if table.virtual_size.width > table.scrollable_content_region.width:
+            hidden.append("more columns ←→")
+        table.border_title = "Baseline, A and B" + (f" · {', '.join(hidden)}" if hidden else "")
+
+    def _add_detail_rows(self, table: DataTable[Any], session: PlanSession, pair: bool) -> None:
         """What the totals are made of, and what each scenario does (moves, hires, fees)."""
         evaluations = [session.baseline_evaluation, *(c.evaluation for c in self._columns)]
         parts = [None if e is None else (cost_breakdown(e.workforce, e.params), e.outcome) for e in evaluations]
@@ -279,15 +297,16 @@ class ScenariosScreen(PlanScreen):
                 continue
             values = [None if p is None else part(*p) for p in parts]
             cells = [Text(label, style="dim"), *(_right("—" if v is None else money(v), "dim") for v in values)]
-            if wide:
-                cells += [_right(signed(money)(values[i] - values[0]), "dim") for i in shown]
+            cells += [_right(signed(money)(values[i] - values[0]), "dim") for i in shown]
+            if pair:
+                cells.append(_right(signed(money)(values[shown[1]] - values[shown[0]]), "dim"))
             table.add_row(*cells, key=label)
         for label, fmt in CHANGE_ROWS:
             cells = [Text(label, style="dim"), _right("—", "dim")]
             for column in self._columns:
                 changes = column.evaluation.changes if column.evaluation else None
                 cells.append(_right("—" if changes is None else fmt(changes), "dim"))
-            cells += [Text("")] * (len(shown) if wide else 0)
+            cells += [Text("")] * (len(shown) + pair)
             table.add_row(*cells, key=label)
 
     @staticmethod
@@ -325,20 +344,28 @@ class ScenariosScreen(PlanScreen):
             return None
         base = session.baseline_evaluation.outcome
         shown = [c for c in self._columns if c.evaluation is not None]
-        outcomes = [base.as_report(), *(c.evaluation.outcome.as_report() for c in shown)]
+        # Every column the screen shows, an empty one (no B chosen) too, as on screen.
+        outcomes = [base.as_report(), *(c.evaluation.outcome.as_report() if c.evaluation else {} for c in self._columns)]
         deltas = [delta(c.evaluation.outcome, base) for c in shown]
-        headings = ["Figure", "Baseline", *(self._header(c, 100) for c in shown),
+        headings = ["Figure", "Baseline", *(self._header(c, 100) for c in self._columns),
                     *(f"{c.letter} − baseline" for c in shown)]
+        if len(shown) == 2:  # B − A, as on screen
+            deltas.append(delta(shown[1].evaluation.outcome, shown[0].evaluation.outcome))
+            headings.append("B − A")
         records, text = [], []
         for figure in figures(outcomes):
             values = [value(o, figure.key) for o in outcomes]
             changes = [value(d, figure.key) for d in deltas]
             records.append([figure.label, *values, *changes])
-            text.append([figure.label, *(figure.fmt(v) for v in values), *(figure.fmt_delta(v) for v in changes)])
-        saved = _commute_saved(outcomes[0], outcomes[1:])
+            text.append([figure.label, *(figure.fmt(v) if o else "—" for v, o in zip(values, outcomes, strict=True)),
+                         *(figure.fmt_delta(v) for v in changes)])
+        chosen = [o for o in outcomes[1:] if o]
+        saved = _commute_saved(outcomes[0], chosen)
         if saved is not None:
-            records.append([COMMUTE_SAVED, 0.0, *saved, *([None] * len(shown))])
-            text.append([COMMUTE_SAVED, money(0.0), *(money(v) for v in saved), *([""] * len(shown))])
+            per_column = [saved.pop(0) if o else None for o in outcomes[1:]]
+            records.append([COMMUTE_SAVED, 0.0, *per_column, *([None] * len(deltas))])
+            text.append([COMMUTE_SAVED, money(0.0), *("—" if v is None else money(v) for v in per_column),
+                         *([""] * len(deltas))])
         schema = {h: pl.Utf8 if h == "Figure" else pl.Float64 for h in headings}
         return ExportTable("scenarios", pl.DataFrame(records, schema=schema, orient="row"),
                            text=pl.DataFrame(text, schema=dict.fromkeys(headings, pl.Utf8), orient="row"))

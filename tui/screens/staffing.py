@@ -27,13 +27,21 @@ from tui.screens.base import PlanScreen
 from tui.widgets.whole_columns import WholeColumnTable
 
 SPARKS = " ▁▂▃▄▅▆▇█"
+HIGH_OCCUPANCY = 0.9  # above this, agents get no slack between contacts: a warning on screen
 TARGETS = (
-    ("service_level", "Service level (0-1)", False),
+    ("service_level", "Service level (%)", False),
     ("answer_seconds", "Answer within, s", False),
-    ("shrinkage", "Shrinkage (0-1)", False),
+    ("shrinkage", "Shrinkage (%)", False),
     ("max_occupancy", "Max occupancy (blank: none)", True),
     ("patience_seconds", "Patience, s (blank: Erlang C)", True),
 )
+
+
+def _occupancy_cell(occupancy: float | None) -> Text:
+    """Occupancy, marked ⚠ above HIGH_OCCUPANCY (a mark, not only a color: NO_COLOR too)."""
+    if occupancy is not None and occupancy > HIGH_OCCUPANCY:
+        return Text(f"{share(occupancy)} ⚠", justify="right", style="bold red")
+    return Text(share(occupancy), justify="right")
 
 
 def sparkline(values: list[float], top: float) -> str:
@@ -86,8 +94,8 @@ class StaffingScreen(PlanScreen):
                 Text(r["queue"]), *[Text(v, justify="right") for v in (
                     f"{r['peak_required']:,}", number(r["required_fte"], 1), f"{r['scheduled_fte']:,}",
                     f"{change:+,}" if change else "—", share(r["service_level"]),
-                    "n/a" if r["asa_seconds"] is None else f"{r['asa_seconds']:.1f} s", share(r["occupancy"]),
-                )],
+                    "n/a" if r["asa_seconds"] is None else f"{r['asa_seconds']:.1f} s",
+                )], _occupancy_cell(r["occupancy"]),
                 key=r["queue"],
             )
         out = evaluation.outcome
@@ -99,6 +107,13 @@ class StaffingScreen(PlanScreen):
             f"Queues: {out.scheduled_fte:,} FTE scheduled" + (
                 f" (AHT {delta:+.1%}: {extra:+,} FTE at {labor}/yr)" if out.staffing_labor else "")
         )
+        # Occupancy is the last column, off screen at 80 columns: its highest value goes in the
+        # title, before the scenario's part, which a narrow title cuts off.
+        highest = evaluation.staffing.queues["occupancy"].max()
+        if highest is not None:
+            head = f"Queues: scheduled {out.scheduled_fte:,} FTE"
+            occupancy = f" · occupancy up to {share(highest)}" + (" ⚠" if highest > HIGH_OCCUPANCY else "")
+            table.border_title = head + occupancy + table.border_title.removeprefix(head)
 
     def export_table(self) -> ExportTable | None:
         """The queues table as shown (ASA in seconds; "vs baseline" 0 where it shows —)."""
@@ -155,6 +170,12 @@ class StaffingScreen(PlanScreen):
     def _draw_day(self, evaluation: Any) -> None:
         profile = intraday_profile(evaluation.staffing.intervals).sort("queue", "time_of_day")
         text = Text(no_wrap=True, overflow="ellipsis")
+        high = [(r["queue"], r["occupancy"]) for r in evaluation.staffing.queues.iter_rows(named=True)
+                if r["occupancy"] is not None and r["occupancy"] > HIGH_OCCUPANCY]
+        if high:  # said where it cannot be missed, whatever the width
+            queues = ", ".join(f"{queue} {share(occupancy)}" for queue, occupancy in high)
+            cap = "t sets a cap" if evaluation.params.staffing.max_occupancy is None else "t changes the cap"
+            text.append(f"⚠ Occupancy above {share(HIGH_OCCUPANCY, 0)}: {queues} ({cap})\n", style="bold red")
         width = max((len(visible(q)) for q in profile["queue"].unique().to_list()), default=0)
         for i, (queue, rows) in enumerate(profile.group_by("queue", maintain_order=True)):
             values = rows["required_agents"].to_list()

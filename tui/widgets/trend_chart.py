@@ -2,7 +2,8 @@
 
 Letters instead of colored lines keep the chart readable in a monochrome terminal; where
 two modes land on the same cell a * is drawn. Months without a value (suppressed or no
-data) are left empty.
+data) are left empty. The axis spans the values shown, so small gaps are visible; when it
+does not start at 0, a ≈ beside its lowest label says so (`axis_note` for the legend).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def draw_trend(months: list[dt.date], series: dict[str, list[float | None]], wid
     text = Text(no_wrap=True, overflow="crop")
     for row in range(rows):
         label = fmt(high) if row == 0 else fmt(low) if row == rows - 1 else ""
-        text.append(f"{label:>{AXIS - 1}} ", style="dim")
+        broken = row == rows - 1 and low > 0  # the axis is cut: it does not start at 0
+        text.append(f"{label:>{AXIS - 2}}" + ("≈" if broken else " ") + " ", style="dim")
         for column in range(step * len(months)):
             drawn = grid.get((row, column))
             if drawn is None:
@@ -54,6 +56,13 @@ def draw_trend(months: list[dt.date], series: dict[str, list[float | None]], wid
     text.append(" " * AXIS)
     text.append(labels, style="dim")
     return text
+
+
+def axis_note(series: dict[str, list[float | None]], fmt: Callable[[float], str]) -> str:
+    """For the legend: "≈ axis from 67.7%" when the axis does not start at 0."""
+    values = [v for points in series.values() for v in points if v is not None]
+    low = min(values, default=0.0)
+    return f"≈ axis from {fmt(low)}" if low > 0 else ""
 
 
 class TrendChart(Widget):
