@@ -16,7 +16,7 @@ from contextvars import ContextVar
 _stop_requested: ContextVar[Callable[[], bool] | None] = ContextVar("_stop_requested", default=None)
 
 
-class Cancelled(Exception):  # noqa: N818 - the planner's word: the work was cancelled
+class Cancelled(Exception):
     """The work was cancelled by the code that started it; nothing is wrong."""
 
 

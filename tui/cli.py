@@ -43,7 +43,7 @@ def _main(argv: list[str] | None = None) -> int:
         return EXIT_DATA  # the problems are already printed
     except KeyboardInterrupt:
         return _interrupted()
-    except Exception as err:  # noqa: BLE001 - the last line of defence: log, never show a traceback
+    except Exception as err:
         if _is_interrupt(err):  # DuckDB, or code cleaning up after ctrl+c, turns it into its own error
             return _interrupted()
         from tui.crash import write_crash_log

@@ -24,7 +24,7 @@ def write_crash_log(error: BaseException) -> Path | str:
     """The log file written, or (when no folder takes it) a sentence saying why there is none."""
     try:
         text = "".join(traceback.format_exception(error))
-    except Exception as err:  # noqa: BLE001 - a traceback that cannot be formatted still gets a log
+    except Exception as err:
         text = f"{type(error).__name__}: {error!r}\n(the traceback could not be formatted: {err!r})\n"
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     reasons: list[str] = []
@@ -45,10 +45,10 @@ def _candidate_folders(reasons: list[str]) -> list[Path]:
     folders: list[Path] = []
     try:
         folders.append(log_folder())
-    except Exception as err:  # noqa: BLE001 - e.g. no home folder at all
+    except Exception as err:
         reasons.append(f"user log folder: {err}")
     try:
         folders.append(Path(tempfile.gettempdir()) / "wfplan-logs")
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         reasons.append(f"temporary folder: {err}")
     return folders
