@@ -221,11 +221,13 @@ def test_a_closure_retains_the_first_agents_in_agent_id_order(small_folder: Path
     assert "A2" not in agents and "A3" not in agents
 
 
-def test_a_scenario_may_raise_the_privacy_floor_but_not_lower_it(session: PlanSession) -> None:
-    """The KPI screen and the report read one floor, `PlanSession.privacy_floor`: a what-if
-    must not show a group the configuration (default 5) suppresses."""
+def test_a_scenario_never_changes_the_privacy_floor(session: PlanSession) -> None:
+    """The KPI screen and the report read one floor, `PlanSession.privacy_floor`: the
+    configured one (default 5). The privacy floor is not a scenario parameter (issue #16: a
+    scenario file that sets it is refused, tests/test_bad_input.py), so even a scenario built
+    in code with a privacy section changes nothing."""
     assert session.privacy_floor == 5
     session.edit(Scenario().with_parameters("privacy", {"min_group_agents": 1}))
     assert session.privacy_floor == 5
     session.edit(Scenario().with_parameters("privacy", {"min_group_agents": 9}))
-    assert session.privacy_floor == 9
+    assert session.privacy_floor == 5

@@ -271,7 +271,7 @@ class WfplanApp(App[None]):
         self.session, self._kept_session = message.session, None
         self.data_stamp = message.stamp
         self._folder_state, self._told_changed = message.folder_state, False
-        self._loading_cursor = None
+        self._loading_job = None
         self.status = ""
         self.revision += 1
         if message.scenario_error:

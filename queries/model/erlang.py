@@ -34,7 +34,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats  # type: ignore[import-untyped]
 
 from queries.cancel import check_cancelled
 
@@ -71,6 +70,9 @@ def erlang_b(agents: int, traffic: float) -> float:
     takes constant time and neither overflows nor turns into NaN when it underflows to 0.
     """
     if agents > _RECURSION_AGENTS:
+        # scipy.stats is imported only here: a start that staffs no huge forecast never pays for it.
+        from scipy import stats  # type: ignore[import-untyped]
+
         return math.exp(float(stats.poisson.logpmf(agents, traffic)) - float(stats.poisson.logcdf(agents, traffic)))
     blocking = 1.0
     for n in range(1, agents + 1):

@@ -243,7 +243,9 @@ class _Side:
         sums = [pl.col(c).sum() for c in _MEASURES]
         # Tenure is at the period's end, so an agent has one band; grouping by both keeps
         # that band next to the agent's sums.
-        per_agent = rows.group_by("agent_id", "tenure_band").agg(sums)
+        # maintain_order: the same agents in the same order every run, so the sums and variances
+        # come out to the same last digit (the report is the same bytes for the same data).
+        per_agent = rows.group_by("agent_id", "tenure_band", maintain_order=True).agg(sums)
         bands = None
         if tenure_adjusted:
             bands = {band: per_agent.filter(pl.col("tenure_band") == band) for band in TENURE_BANDS}

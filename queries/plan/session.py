@@ -163,11 +163,9 @@ class PlanSession:
 
     @property
     def privacy_floor(self) -> int:
-        """The KPI privacy floor: the configured one, which a scenario may raise but never
-        lower (a what-if must not reveal a group the configuration suppresses)."""
-        configured = self.base_params.privacy.min_group_agents
-        # The parameters alone: no need to work the scenario out (staffing can take a moment).
-        return max(configured, self.scenario.effective_parameters(self.base_params).privacy.min_group_agents)
+        """The KPI privacy floor: the configured one. It is not a scenario parameter (a
+        scenario file that sets it is refused), so no what-if can reveal a suppressed group."""
+        return self.base_params.privacy.min_group_agents
 
     def needs_work(self, scenario: Scenario) -> bool:
         """Whether evaluating `scenario` may take a noticeable moment (new staffing)."""
