@@ -103,7 +103,7 @@ async def test_help_lists_wfplans_keys_by_screen_without_textuals_own(small_fold
         assert not [line for line in lines if "super" in line or "pageup" in line or "ctrl+c" in line]
         titles = [line for line in lines if line and not line.startswith(" ")]
         assert titles == ["Site costs (this screen)", "Everywhere", "Headcount", "Hiring reach", "KPIs",
-                          "Staffing", "Scenarios", "Moving around"]
+                          "Staffing", "Scenarios", "Plan", "Moving around"]
         # The descriptions start in one column (they were misaligned).
         assert len({len(re.match(r"  \S.*?\s{2,}", line).group(0)) for line in lines if line.startswith("  ")}) == 1
         await pilot.press("escape")

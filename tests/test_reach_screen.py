@@ -100,14 +100,15 @@ async def test_state_codes_are_case_insensitive_and_unknown_ones_are_refused(sma
         await pilot.pause()
         assert app.session.scenario.parameters.hiring.allowed_states == ["WA"]
         words = screen_words(app)
-        assert "Experienced CSRs 17,800 2,600" in words and "0.1x" in words and "states WA" in words
+        assert "Experienced CSRs 9,100 2,600" in words and "0.3x" in words and "states WA" in words
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_configured_state_code_no_region_has_is_flagged(small_folder: Path, size: tuple[int, int],
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """States from the config file: "wa" matches WA (R1: 2,600 CSRs), "AZ" matches nothing and
-    the summary's title says so, instead of silently counting 0."""
+    the summary's title says so, instead of silently counting 0 (onsite: the 9,100 CSRs near
+    BOI and KEN, the open sites that hire)."""
     monkeypatch.setenv("WFPLAN_HIRING__ALLOWED_STATES", '["wa", "AZ"]')
     app = make_app(small_folder)
     async with app.run_test(size=size) as pilot:
@@ -115,4 +116,4 @@ async def test_a_configured_state_code_no_region_has_is_flagged(small_folder: Pa
         await pilot.press("3")
         words = screen_words(app)
         assert "Onsite vs remote hiring pool (scenario) · ⚠ no region has state AZ" in words
-        assert "Experienced CSRs 17,800 2,600" in words
+        assert "Experienced CSRs 9,100 2,600" in words

@@ -112,8 +112,8 @@ async def test_at_80x24_every_row_and_column_is_reached_by_keys(small_folder: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         await close_ken_then_compare(pilot)
         words = screen_words(app)
-        # 10 figures, 3 parts of the total, 6 changes
-        assert "Baseline, A and B · 19 rows ↑↓ PgDn, more columns ←→" in words
+        # 14 figures (4 of them the commute), the commute saved, 3 parts of the total, 6 changes
+        assert "Baseline, A and B · 24 rows ↑↓ PgDn, more columns ←→" in words
         assert "Hiring costs" not in words and "B − A" not in words
         await pilot.press("pagedown", "pagedown")
         words = screen_words(app)
@@ -368,7 +368,7 @@ async def test_palette_and_help_list_the_new_keys(small_folder: Path) -> None:
         words = [" ".join(line.split()) for line in lines]
         assert "a / b choose scenario A / B: the active one or a saved file" in words
         assert "w save as: a new name, a new file" in words
-        assert "1 to 6 Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios" in words
+        assert "1 to 7 Site costs, Headcount, Hiring reach, KPIs, Staffing, Scenarios, Plan" in words
 
 
 # -- snapshots --------------------------------------------------------------------------------

@@ -113,8 +113,8 @@ def listed_keys(title: str) -> set[str]:
     keys: set[str] = set()
     for combo, _ in [*SCREEN_KEYS.get(title, []), *EVERYWHERE]:
         for key in combo.split(" / "):
-            if key == "1 to 6":
-                keys |= {str(n) for n in range(1, 7)}
+            if key == "1 to 7":
+                keys |= {str(n) for n in range(1, 8)}
             else:
                 keys.add(names.get(key, key))
     return keys

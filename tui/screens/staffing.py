@@ -37,6 +37,13 @@ TARGETS = (
 )
 
 
+QUEUE_HEADINGS = (  # (key, heading as shown: short, so that 80 columns show them all)
+    ("Queue", "Queue"), ("Peak agents", "Peak agents"), ("Required FTE", "Req. FTE"),
+    ("Scheduled", "Sched."), ("vs baseline", "vs base"), ("SL", "SL"), ("ASA", "ASA"),
+    ("Occupancy", "Occup."),
+)
+
+
 def _occupancy_cell(occupancy: float | None) -> Text:
     """Occupancy, marked ⚠ above HIGH_OCCUPANCY (a mark, not only a color: NO_COLOR too)."""
     if occupancy is not None and occupancy > HIGH_OCCUPANCY:
@@ -85,8 +92,9 @@ class StaffingScreen(PlanScreen):
     def _fill_queues(self, evaluation: Any, base: Any) -> None:
         table: DataTable[Any] = self.query_one("#staff-queues", DataTable)
         table.clear(columns=True)
-        for label in ("Queue", "Peak agents", "Required FTE", "Scheduled", "vs baseline", "SL", "ASA", "Occupancy"):
-            table.add_column(Text(label, justify="left" if label == "Queue" else "right"), key=label)
+        # Short headings: at 80 columns every column fits, occupancy (the last) included.
+        for label, heading in QUEUE_HEADINGS:
+            table.add_column(Text(heading, justify="left" if label == "Queue" else "right"), key=label)
         baseline = {r["queue"]: r for r in base.staffing.queues.iter_rows(named=True)}
         for r in evaluation.staffing.queues.iter_rows(named=True):
             change = r["scheduled_fte"] - baseline[r["queue"]]["scheduled_fte"]
@@ -103,17 +111,13 @@ class StaffingScreen(PlanScreen):
         # The labor here is only that of the FTE beyond the baseline's need, so it says so.
         extra = out.scheduled_fte - base.outcome.scheduled_fte
         labor = ("+" if out.staffing_labor > 0 else "") + money(out.staffing_labor)
-        table.border_title = (
-            f"Queues: {out.scheduled_fte:,} FTE scheduled" + (
-                f" (AHT {delta:+.1%}: {extra:+,} FTE at {labor}/yr)" if out.staffing_labor else "")
-        )
-        # Occupancy is the last column, off screen at 80 columns: its highest value goes in the
-        # title, before the scenario's part, which a narrow title cuts off.
+        # The title: the FTE, then the highest occupancy (flagged above 90%: a warning a planner
+        # sees whatever the width), then what the scenario's AHT change costs.
         highest = evaluation.staffing.queues["occupancy"].max()
-        if highest is not None:
-            head = f"Queues: scheduled {out.scheduled_fte:,} FTE"
-            occupancy = f" · occupancy up to {share(highest)}" + (" ⚠" if highest > HIGH_OCCUPANCY else "")
-            table.border_title = head + occupancy + table.border_title.removeprefix(head)
+        occupancy = "" if highest is None else (
+            f" · occupancy up to {share(highest)}" + (" ⚠" if highest > HIGH_OCCUPANCY else ""))
+        scenario = f" · AHT {delta:+.1%}: {extra:+,} FTE at {labor}/yr" if out.staffing_labor else ""
+        table.border_title = f"Queues: {out.scheduled_fte:,} FTE scheduled{occupancy}{scenario}"
 
     def export_table(self) -> ExportTable | None:
         """The queues table as shown (ASA in seconds; "vs baseline" 0 where it shows —)."""
