@@ -126,13 +126,32 @@ class DuckDBSettings(_Section):
     beyond it DuckDB spills to disk in wfplan's cache folder, never the data folder)."""
 
 
+class SparkSettings(_Section):
+    """`[engine.spark]`: where Spark runs. With neither `remote` nor `master`, a local session."""
+
+    remote: str | None = Field(None, pattern=r"^sc://\S+$")
+    """Spark Connect endpoint such as "sc://spark-gw.example:15002" (how a laptop or jump host reaches a cluster)."""
+    master: str | None = Field(None, min_length=1)
+    """Spark master URL for a session of its own: "local[*]" (the default), "spark://host:7077", "yarn"."""
+    conf: dict[str, str] = Field(default_factory=dict)
+    """`[engine.spark.conf]`: Spark settings passed through as they are, e.g. "spark.executor.memory" = "8g"."""
+
+    @model_validator(mode="after")
+    def _one_way_in(self) -> SparkSettings:
+        if self.remote and self.master:
+            raise ValueError("set remote (Spark Connect) or master, not both")
+        return self
+
+
 class EngineSettings(_Section):
     """`[engine]`: which engine runs the queries, and each engine's own options under it."""
 
-    name: Literal["duckdb"] = "duckdb"
-    """The query engine: "duckdb" (embedded, the default)."""
+    name: Literal["duckdb", "spark"] = "duckdb"
+    """The query engine: "duckdb" (embedded, the default) or "spark" (pip install 'wfplan[spark]')."""
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
     """`[engine.duckdb]`: threads and memory limit."""
+    spark: SparkSettings = Field(default_factory=SparkSettings)
+    """`[engine.spark]`: remote or master, and Spark settings under `[engine.spark.conf]`."""
 
 
 class KpiSettings(_Section):

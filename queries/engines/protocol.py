@@ -137,8 +137,14 @@ def _duckdb() -> EngineAdapter:
     return DuckDBAdapter()
 
 
+def _spark() -> EngineAdapter:
+    from queries.engines.spark_engine import SparkAdapter
+
+    return SparkAdapter()
+
+
 # Backends by the name `[engine] name` and `--engine` use; each is imported when chosen.
-ADAPTERS: dict[str, Callable[[], EngineAdapter]] = {"duckdb": _duckdb}
+ADAPTERS: dict[str, Callable[[], EngineAdapter]] = {"duckdb": _duckdb, "spark": _spark}
 
 
 def connect(folder: Path, settings: EngineSettings | None = None) -> Engine:

@@ -1,0 +1,362 @@
+"""Apache Spark, the engine for exports that outgrow one machine: the same queries, on a cluster.
+
+It implements `queries.engines.protocol.Engine` as DuckDB does, over the same two layers of
+views (`raw_NAME` as the files are, `NAME` with the contract's columns cast to one type per
+kind), and runs the same named queries: the `.sql` files stay written for DuckDB, and
+`queries.engines.spark_sql` translates them (and the contract check's rules) for Spark.
+Parameters are bound by Spark (`spark.sql(text, args=...)`), never formatted in.
+
+Spark is reached in one of three ways (`[engine.spark]`, `--spark-remote`, `--spark-master`):
+a local session (`local[*]`, the default: needs Java 17 here), a master URL (the driver runs
+in this process), or Spark Connect (`sc://host:15002`: only a thin client runs here). One
+Spark driver serves the whole process; each engine gets a session of its own on it, so two
+data folders never see each other's views.
+
+Cancelling: each job tags the Spark jobs its queries start, and `cancel` interrupts that
+tag from any thread. Spark's own logging goes to `spark.log` in wfplan's cache folder, never
+to the terminal the app draws on.
+
+pyspark is imported only when this engine is named (`pip install 'wfplan[spark]'`).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from queries.contract.schema import TABLES, Table
+from queries.contract.sources import TableSource
+from queries.engines.protocol import Capabilities, EngineError, Params, QueryCancelled, first_line
+from queries.engines.spark_sql import TranspileError, to_spark
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from queries.config import EngineSettings, SparkSettings
+
+# One Spark type per contract kind in the typed views (DuckDB's TIMESTAMP has no time zone:
+# Spark's TIMESTAMP_NTZ).
+VIEW_TYPES: dict[str, str] = {
+    "string": "string",
+    "int": "bigint",
+    "float": "double",
+    "date": "date",
+    "timestamp": "timestamp_ntz",
+}
+
+# Settings every session gets unless `[engine.spark.conf]` says otherwise. Dates cut from
+# timestamps must not depend on the planner's time zone (DuckDB's views use UTC too);
+# `count(*)` of a Parquet table comes from the footers, as in DuckDB, not from a scan.
+SESSION_DEFAULTS: dict[str, str] = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.aggregatePushdown": "true",
+    "spark.sql.ansi.enabled": "true",
+}
+# A driver of wfplan's own (local or master URL): no web UI, no console progress bar, and a
+# JVM that starts fast (measured 4-7 s for a local session with these flags).
+DRIVER_DEFAULTS: dict[str, str] = {
+    "spark.app.name": "wfplan",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+}
+# A local session on a laptop-sized folder: a few shuffle partitions, not Spark's 200.
+LOCAL_DEFAULTS: dict[str, str] = {
+    "spark.sql.shuffle.partitions": "8",
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+}
+
+MISSING_PYSPARK = ("the Spark engine needs pyspark: pip install 'wfplan[spark]' "
+                   "(or choose [engine] name = \"duckdb\")")
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of the named query `queries/engines/sql/NAME.sql` (DuckDB's dialect)."""
+    return resources.files("queries.engines").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+class SparkAdapter:
+    """`[engine] name = "spark"`: a session on local Spark, a master URL, or Spark Connect."""
+
+    name = "spark"
+
+    def connect(self, folder: Path, settings: EngineSettings) -> SparkEngine:
+        return SparkEngine(folder, new_session(settings.spark))
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+_driver_lock = threading.Lock()
+_drivers: dict[tuple[str, tuple[tuple[str, str], ...]], SparkSession] = {}
+
+
+def new_session(options: SparkSettings) -> SparkSession:
+    """A Spark session of its own (own views, own settings) on the driver `options` name."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise EngineError(MISSING_PYSPARK) from None
+    conf = {**SESSION_DEFAULTS, **options.conf}
+    try:
+        if options.remote:
+            return _connect_session(options.remote, conf)
+        base = _driver(options.master or "local[*]", options.conf)
+        session = base.newSession()
+        # The driver was started with every setting; a session takes again the ones a
+        # session may change (SQL settings), so that each engine has them whatever ran before.
+        for key, value in conf.items():
+            if session.conf.isModifiable(key):
+                session.conf.set(key, value)
+        return session
+    except EngineError:
+        raise
+    except Exception as err:
+        raise EngineError(f"Spark did not start: {spark_message(err)}") from None
+
+
+def _connect_session(remote: str, conf: dict[str, str]) -> SparkSession:
+    from pyspark.sql import SparkSession
+
+    try:
+        import pyspark.sql.connect.session  # noqa: F401
+    except ImportError as err:
+        raise EngineError(f"Spark Connect needs its client libraries ({err.name}): pip install 'wfplan[spark]'") from None
+    builder = SparkSession.builder.remote(remote)
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    # create(), not getOrCreate(): every engine gets a session (and views) of its own.
+    return builder.create()
+
+
+def _driver(master: str, user_conf: Mapping[str, str]) -> SparkSession:
+    """The process's Spark driver for `master`, started on first use with its JVM's output in
+    wfplan's cache folder (`spark.log`), never on the terminal."""
+    key = (master, tuple(sorted(user_conf.items())))
+    with _driver_lock:
+        running = _drivers.get(key)
+        if running is not None:
+            return running
+        if _drivers:
+            # One SparkContext per process: a second master or conf cannot start beside it.
+            raise EngineError("Spark is already running in this wfplan with other settings; restart wfplan to change them")
+        from pyspark import SparkConf, SparkContext
+        from pyspark.java_gateway import launch_gateway
+        from pyspark.sql import SparkSession
+
+        log = spark_log_path()
+        java_options = " ".join([
+            DRIVER_DEFAULTS["spark.driver.extraJavaOptions"],
+            f"-Dlog4j2.configurationFile={_log4j_config()}",
+            f"-Dwfplan.spark.log={log}",
+        ])
+        settings = {**DRIVER_DEFAULTS, "spark.driver.extraJavaOptions": java_options}
+        if master.startswith("local"):
+            settings.update(LOCAL_DEFAULTS)
+        settings.update(SESSION_DEFAULTS)
+        settings.update(user_conf)
+        settings["spark.master"] = master
+        conf = SparkConf(loadDefaults=False).setAll(list(settings.items()))
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("ab") as out:
+            # The JVM's own stdout and stderr (the launcher's notes, log lines before log4j
+            # is set up) go to the log file too: the app's terminal is not theirs.
+            gateway = launch_gateway(conf, popen_kwargs={"stdout": out, "stderr": out})  # type: ignore[no-untyped-call]
+        context = SparkContext(conf=conf, gateway=gateway)
+        context.setLogLevel("WARN")
+        session = SparkSession(context)
+        _drivers[key] = session
+        return session
+
+
+def stop_drivers() -> None:
+    """Stop the Spark driver this process started (tests; wfplan itself lets it end with the process)."""
+    with _driver_lock:
+        for session in _drivers.values():
+            session.stop()
+        _drivers.clear()
+
+
+def spark_log_path() -> Path:
+    from queries.contract.check_cache import cache_folder
+
+    return cache_folder() / "spark.log"
+
+
+def _log4j_config() -> Path:
+    return Path(str(resources.files("queries.engines").joinpath("spark-log4j2.properties")))
+
+
+def spark_message(err: BaseException) -> str:
+    """What a user reads of a Spark error: its first line, without the JVM's stack trace, and
+    without Spark's `[ERROR_CLASS]` prefix kept only when it says something."""
+    text = first_line(err)
+    if text.startswith("An error occurred while calling"):
+        java = getattr(err, "java_exception", None)
+        if java is not None:
+            text = first_line(Exception(str(java.getMessage())))
+    return text.replace("\t", " ")
+
+
+# -- the engine -------------------------------------------------------------------------------
+
+
+class SparkJob:
+    """The queries of one unit of work, tagged so that another thread can interrupt them."""
+
+    def __init__(self, engine: SparkEngine) -> None:
+        self._engine = engine
+        self._tag = f"wfplan-{uuid.uuid4().hex}"
+        self._cancelled = threading.Event()
+
+    def has(self, table: str) -> bool:
+        return self._engine.has(table)
+
+    def query(self, name: str, params: Params = None) -> pl.DataFrame:
+        return self.sql(sql_text(name), params)
+
+    def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
+        """Run wfplan SQL (DuckDB's dialect, translated) with bound parameters; rows as polars."""
+        try:
+            spark_text = to_spark(text)
+        except TranspileError as err:
+            raise EngineError(str(err)) from None
+        session = self._engine.session
+        self._cancelled.clear()
+        session.addTag(self._tag)
+        try:
+            args = dict(params) if isinstance(params, Mapping) else (list(params) if params else None)
+            table = session.sql(spark_text, args=args).toArrow()
+        except Exception as err:
+            if self._cancelled.is_set():
+                raise QueryCancelled("query cancelled") from None
+            raise EngineError(spark_message(err)) from None
+        finally:
+            session.removeTag(self._tag)
+        if self._cancelled.is_set():
+            raise QueryCancelled("query cancelled")
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        return frame
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        self._engine.session.interruptTag(self._tag)
+
+    def progress(self) -> float | None:
+        return None
+
+
+class SparkEngine:
+    """Spark over one data folder (a `queries.engines.protocol.Engine`)."""
+
+    name = "spark"
+    capabilities = Capabilities(progress=False, interrupt=True, local_files_only=True)
+
+    def __init__(self, folder: Path, session: SparkSession) -> None:
+        self.folder = folder
+        self.session = session
+        self.tables: dict[str, TableSource] = {}
+        self._local = threading.local()
+
+    def add_table(self, source: TableSource) -> None:
+        """Define `raw_NAME` and the typed view `NAME`, or refuse what Spark cannot read."""
+        table = TABLES[source.name]
+        refusal = unreadable_by_spark(source, table)
+        if refusal:
+            raise EngineError(refusal)
+        try:
+            from pyspark.sql import functions as F
+
+            raw = self.session.read.parquet(*[str(f) for f in source.files])
+            raw.createOrReplaceTempView(f"raw_{source.name}")
+            typed = raw.select(*[F.col(c.name).cast(VIEW_TYPES[c.kind]).alias(c.name) for c in table.columns])
+            typed.createOrReplaceTempView(source.name)
+        except Exception as err:
+            raise EngineError(spark_message(err)) from None
+        self.tables[source.name] = source
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def thread_job(self) -> SparkJob:
+        job: SparkJob | None = getattr(self._local, "job", None)
+        if job is None:
+            job = self._local.job = self.job()
+        return job
+
+    def job(self) -> SparkJob:
+        return SparkJob(self)
+
+    def query(self, name: str, params: Params = None) -> pl.DataFrame:
+        return self.thread_job().query(name, params)
+
+    def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
+        """wfplan SQL, written in DuckDB's dialect like the `.sql` files, run translated."""
+        return self.thread_job().sql(text, params)
+
+    def close(self) -> None:
+        # A Connect session is the server's to free; a session on our own driver shares the
+        # SparkContext with every other engine of the process, so only its views go.
+        try:
+            if _is_connect(self.session):
+                self.session.stop()
+            else:
+                for name in self.tables:
+                    self.session.catalog.dropTempView(name)
+                    self.session.catalog.dropTempView(f"raw_{name}")
+        except Exception:
+            pass  # closing must not fail over a session already gone
+
+
+def _is_connect(session: SparkSession) -> bool:
+    return type(session).__module__.startswith("pyspark.sql.connect")
+
+
+# -- what Spark cannot read ---------------------------------------------------------------------
+
+
+def unreadable_by_spark(source: TableSource, table: Table) -> str | None:
+    """Why Spark would fail on this table's files, named by file and rule; None when it can read them.
+
+    Known cases (the contract allows both; DuckDB reads them): a TIMESTAMP(NANOS) column (Spark 4
+    refuses it), and files of one table whose column types differ (DuckDB widens them when it
+    unions the files by name; Spark fails mid-query). Read from the Parquet footers only.
+    """
+    wanted = {c.name for c in table.columns}
+    first_seen: dict[str, tuple[str, pa.DataType]] = {}
+    for path in source.files:
+        shown = _shown(source, path)
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError):
+            continue  # the check's schema gate names an unreadable file itself
+        for field in schema:
+            if field.name not in wanted:
+                continue
+            kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+            if pa.types.is_timestamp(kind) and kind.unit == "ns":
+                return (f"{shown}: column {field.name} is TIMESTAMP(NANOS), which Spark cannot read; "
+                        "write it as TIMESTAMP(MICROS) or MILLIS (pyarrow: coerce_timestamps='us'), or use the DuckDB engine")
+            seen = first_seen.setdefault(field.name, (shown, kind))
+            if seen[1] != kind:
+                return (f"column {field.name} is {seen[1]} in {seen[0]} but {kind} in {shown}: Spark reads a table's "
+                        "files only when their types agree; write them with one type, or use the DuckDB engine")
+    return None
+
+
+def _shown(source: TableSource, path: Path) -> str:
+    try:
+        return f"{source.path.name}/{path.relative_to(source.path)}" if source.is_folder else path.name
+    except ValueError:
+        return str(path)
