@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from queries.config import ConfigError, Settings, load_settings
+from queries.engines.protocol import EngineError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -33,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except DataRefused:
         return EXIT_DATA  # the problems are already printed
+    except EngineError as err:  # e.g. Spark did not start, or a Spark Connect server is unreachable
+        print(f"wfplan: engine error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("wfplan: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -93,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", type=Path, metavar="DIR", default=argparse.SUPPRESS,
                       help="folder of Parquet exports (default: configured, else the demo data)")
+    data.add_argument("--engine", choices=["duckdb", "spark"], default=argparse.SUPPRESS,
+                      help="query engine (default: [engine] name in the settings, else duckdb)")
+    data.add_argument("--spark-remote", metavar="URL", default=argparse.SUPPRESS,
+                      help="run on Spark through Spark Connect, e.g. sc://spark-gw:15002 (implies --engine spark)")
+    data.add_argument("--spark-master", metavar="URL", default=argparse.SUPPRESS,
+                      help="run on Spark with this master, e.g. local[*] or spark://host:7077 (implies --engine spark)")
 
     parser = argparse.ArgumentParser(
         prog="wfplan", parents=[common, data],
@@ -152,10 +162,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    settings = load_settings(getattr(args, "config", None), {"data_folder": getattr(args, "data", None)})
+    settings = load_settings(getattr(args, "config", None),
+                             {"data_folder": getattr(args, "data", None), "engine": engine_overrides(args)})
     for note in settings.deprecations:
         print(f"wfplan: {note}", file=sys.stderr)
     return settings
+
+
+def engine_overrides(args: argparse.Namespace) -> dict[str, Any] | None:
+    """`--engine`, `--spark-remote`, `--spark-master` as the `[engine]` keys they set (None: none
+    given). A Spark address alone means Spark; only the keys given are set, so the rest of
+    `[engine.spark]` (its conf) still comes from the settings file."""
+    spark = {key: getattr(args, f"spark_{key}") for key in ("remote", "master") if hasattr(args, f"spark_{key}")}
+    name = getattr(args, "engine", None) or ("spark" if spark else None)
+    if name is None:
+        return None
+    if spark and name != "spark":
+        raise UsageError(f"--spark-{next(iter(spark))} needs --engine spark (got --engine {name})")
+    return {"name": name, **({"spark": spark} if spark else {})}
 
 
 # -- commands ---------------------------------------------------------------------------------

@@ -122,7 +122,9 @@ def new_session(options: SparkSettings) -> SparkSession:
     except EngineError:
         raise
     except Exception as err:
-        raise EngineError(f"Spark did not start: {spark_message(err)}") from None
+        where = f"Spark Connect at {options.remote}" if options.remote else "Spark"
+        hint = "" if options.remote else f" (Spark needs Java 17: is `java` on PATH? Spark's own log: {spark_log_path()})"
+        raise EngineError(f"{where} did not start: {spark_message(err)}{hint}") from None
 
 
 def _connect_session(remote: str, conf: dict[str, str]) -> SparkSession:
@@ -330,28 +332,33 @@ def unreadable_by_spark(source: TableSource, table: Table) -> str | None:
     """Why Spark would fail on this table's files, named by file and rule; None when it can read them.
 
     Known cases (the contract allows both; DuckDB reads them): a TIMESTAMP(NANOS) column (Spark 4
-    refuses it), and files of one table whose column types differ (DuckDB widens them when it
-    unions the files by name; Spark fails mid-query). Read from the Parquet footers only.
+    refuses it), and files of one table whose columns differ in Parquet type (DuckDB widens
+    them when it unions the files by name; Spark fails mid-query). Read from the Parquet
+    footers only, by Parquet's own types: INT96 timestamps, which Spark reads, are not NANOS.
     """
     wanted = {c.name for c in table.columns}
-    first_seen: dict[str, tuple[str, pa.DataType]] = {}
+    first_seen: dict[str, tuple[str, str]] = {}
     for path in source.files:
         shown = _shown(source, path)
         try:
-            schema = pq.read_schema(path)
+            schema = pq.ParquetFile(path).schema
         except (pa.ArrowException, OSError):
             continue  # the check's schema gate names an unreadable file itself
-        for field in schema:
-            if field.name not in wanted:
+        for i in range(len(schema)):
+            column = schema.column(i)
+            if column.path not in wanted:
                 continue
-            kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
-            if pa.types.is_timestamp(kind) and kind.unit == "ns":
-                return (f"{shown}: column {field.name} is TIMESTAMP(NANOS), which Spark cannot read; "
-                        "write it as TIMESTAMP(MICROS) or MILLIS (pyarrow: coerce_timestamps='us'), or use the DuckDB engine")
-            seen = first_seen.setdefault(field.name, (shown, kind))
+            logical = column.logical_type
+            if logical.type == "TIMESTAMP" and '"nanoseconds"' in logical.to_json():
+                return (f"{shown}: {column.path}: TIMESTAMP(NANOS) cannot be read by Spark; write it as "
+                        "TIMESTAMP(MICROS) (pyarrow: coerce_timestamps='us'), or use the DuckDB engine")
+            # Timestamps in millis and micros read alike; other logical types (Int(8) and
+            # Int(32) are both INT32) only when their storage agrees.
+            kind = column.physical_type + (f" {logical.type}" if logical.type in ("DATE", "TIMESTAMP", "STRING") else "")
+            seen = first_seen.setdefault(column.path, (shown, kind))
             if seen[1] != kind:
-                return (f"column {field.name} is {seen[1]} in {seen[0]} but {kind} in {shown}: Spark reads a table's "
-                        "files only when their types agree; write them with one type, or use the DuckDB engine")
+                return (f"{column.path}: files of one table differ in type ({seen[1]} in {seen[0]}, {kind} in {shown}): "
+                        "Spark reads them only when their types agree; write them with one type, or use the DuckDB engine")
     return None
 
 

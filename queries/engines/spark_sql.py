@@ -16,6 +16,9 @@ and prints Spark SQL. Each rewrite keeps DuckDB's meaning exactly:
 - `min(x, n)` (the n smallest values, as a sorted list) with or without `FILTER (WHERE ...)`:
   `slice(array_sort(collect_list(x) FILTER (WHERE ...)), 1, n)`. It collects every value the filter
   keeps before sorting, so it is for the check's examples of broken rows, not for whole tables.
+- `CAST(x AS VARCHAR)` of a contract float column (the check's examples of broken values):
+  Spark writes doubles as Java does (`NaN`, `Infinity`, `1.5E7`), DuckDB as Python's repr does
+  (`nan`, `inf`, `15000000.0`); it becomes a CASE that writes them as DuckDB does (see `_float_text`).
 - `$name` parameters become Spark's named markers `:name`, bound by `spark.sql(text, args=...)`,
   never formatted in.
 
@@ -34,6 +37,8 @@ from queries.contract.schema import TABLES
 
 # Columns that hold dates in the typed views every query reads.
 CONTRACT_DATE_COLUMNS = frozenset(c.name for t in TABLES.values() for c in t.columns if c.kind == "date")
+# The kind of each column of each contract table's typed view.
+COLUMN_KINDS = {t.name: {c.name: c.kind for c in t.columns} for t in TABLES.values()}
 
 
 class TranspileError(Exception):
@@ -60,6 +65,7 @@ def rewrite(tree: exp.Expr) -> exp.Expr:
     """Apply every rewrite to a parsed DuckDB statement (a copy: the argument is left as is)."""
     tree = tree.copy()
     projections = _projections(tree)
+    tables = {t.name for t in tree.find_all(exp.Table) if t.name in COLUMN_KINDS}
     for cte in list(tree.find_all(exp.CTE)):
         cte.set("materialized", None)
     for table in list(tree.find_all(exp.Table)):
@@ -75,6 +81,9 @@ def rewrite(tree: exp.Expr) -> exp.Expr:
             node.replace(_smallest(node.this, node.expression))
         elif isinstance(node, exp.Min) and node.args.get("count") and not isinstance(node.parent, exp.Filter):
             node.replace(_smallest(node, None))
+        elif (isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.TEXT_TYPES)
+              and isinstance(node.this, exp.Column) and _is_float_column(node.this.name, tables)):
+            node.replace(_float_text(node.this.copy()))
     return tree
 
 
@@ -112,6 +121,31 @@ def _smallest(minimum: exp.Min, where: exp.Expr | None) -> exp.Expr:
         collected = exp.Filter(this=collected, expression=where.copy())
     ordered = exp.Anonymous(this="ARRAY_SORT", expressions=[collected])
     return exp.Anonymous(this="SLICE", expressions=[ordered, exp.Literal.number(1), minimum.args["count"].copy()])
+
+
+def _is_float_column(name: str, tables: set[str]) -> bool:
+    """Whether `name` is a float column in every contract table the statement reads that has it."""
+    kinds = {COLUMN_KINDS[t][name] for t in tables if name in COLUMN_KINDS[t]}
+    return kinds == {"float"}
+
+
+def _float_text(value: exp.Expr) -> exp.Expr:
+    """A DOUBLE as DuckDB writes it (Python's repr): `nan`, `inf`, `-inf`, and positional
+    notation from 1e-4 up to 1e16 where Java switches to `1.5E7` below 1e-3 and from 1e7.
+    In those two bands the value is written from a DECIMAL with enough places for a double's
+    digits there, trailing zeros dropped, one kept after the point."""
+    template = sqlglot.parse_one(
+        "CASE WHEN ISNAN(X) THEN 'nan'"
+        " WHEN X = CAST('Infinity' AS DOUBLE) THEN 'inf'"
+        " WHEN X = CAST('-Infinity' AS DOUBLE) THEN '-inf'"
+        " WHEN ABS(X) >= 1e7 AND ABS(X) < 1e16"
+        "  THEN REGEXP_REPLACE(REGEXP_REPLACE(CAST(CAST(X AS DECIMAL(38, 9)) AS STRING), '0+$', ''), '[.]$', '.0')"
+        " WHEN ABS(X) >= 1e-4 AND ABS(X) < 1e-3"
+        "  THEN REGEXP_REPLACE(CAST(CAST(X AS DECIMAL(38, 20)) AS STRING), '0+$', '')"
+        " ELSE CAST(X AS STRING) END",
+        read="spark",
+    )
+    return template.transform(lambda n: value.copy() if isinstance(n, exp.Column) and n.name == "X" else n)
 
 
 def _projections(tree: exp.Expr) -> dict[str, list[exp.Expr]]:
