@@ -21,8 +21,13 @@ pyspark is imported only when this engine is named (`pip install 'wfplan[spark]'
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
 import threading
+import time
 import uuid
+import warnings
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -75,6 +80,12 @@ LOCAL_DEFAULTS: dict[str, str] = {
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
 }
+
+# PySpark's own Python loggers write every failed query with its JVM stack trace to stderr,
+# as JSON: on the terminal the app draws on. Made here first as plain, disabled loggers, they
+# are what PySpark gets when it asks for them; the error still reaches wfplan as an exception.
+for _name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+    logging.getLogger(_name).disabled = True
 
 MISSING_PYSPARK = ("the Spark engine needs pyspark: pip install 'wfplan[spark]' "
                    "(or choose [engine] name = \"duckdb\")")
@@ -134,11 +145,33 @@ def _connect_session(remote: str, conf: dict[str, str]) -> SparkSession:
         import pyspark.sql.connect.session  # noqa: F401
     except ImportError as err:
         raise EngineError(f"Spark Connect needs its client libraries ({err.name}): pip install 'wfplan[spark]'") from None
-    builder = SparkSession.builder.remote(remote)
-    for key, value in conf.items():
-        builder = builder.config(key, value)
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+
     # create(), not getOrCreate(): every engine gets a session (and views) of its own.
-    return builder.create()
+    session = SparkSession.builder.remote(remote).create()
+    client = session.client
+    usual = client.get_retry_policies()
+    # The first call says whether the server is there: within seconds, not after the client's
+    # usual minutes of retries (which stay for every later call, where a cluster may be busy).
+    client.set_retry_policies([DefaultPolicy(max_retries=3, initial_backoff=200, max_backoff=2000)])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the client warns on stderr when it gives up
+            for key, value in conf.items():
+                session.conf.set(key, value)
+    except Exception as err:
+        with contextlib.suppress(Exception), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            session.stop()  # its threads would keep wfplan from exiting
+        text = str(err)
+        status = re.search(r"StatusCode\.(\w+)", text)
+        if status and text.startswith("<_InactiveRpcError"):
+            raise EngineError(f"Spark Connect at {remote} did not answer ({status.group(1)}): "
+                              "is the server running, and the address right?") from None
+        raise
+    finally:
+        client.set_retry_policies(usual)
+    return session
 
 
 def _driver(master: str, user_conf: Mapping[str, str]) -> SparkSession:
@@ -220,6 +253,7 @@ class SparkJob:
         self._engine = engine
         self._tag = f"wfplan-{uuid.uuid4().hex}"
         self._cancelled = threading.Event()
+        self._running = threading.Event()
 
     def has(self, table: str) -> bool:
         return self._engine.has(table)
@@ -235,7 +269,8 @@ class SparkJob:
             raise EngineError(str(err)) from None
         session = self._engine.session
         self._cancelled.clear()
-        session.addTag(self._tag)
+        self._tag_on()
+        self._running.set()
         try:
             args = dict(params) if isinstance(params, Mapping) else (list(params) if params else None)
             table = session.sql(spark_text, args=args).toArrow()
@@ -244,16 +279,56 @@ class SparkJob:
                 raise QueryCancelled("query cancelled") from None
             raise EngineError(spark_message(err)) from None
         finally:
-            session.removeTag(self._tag)
+            self._running.clear()
+            self._tag_off()
         if self._cancelled.is_set():
             raise QueryCancelled("query cancelled")
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
         return frame
 
+    # Spark Connect tags each request of this thread and interrupts by tag on the server. On a
+    # driver of our own, the session's tags (SparkSession.addTag) are looked up in the thread
+    # that interrupts, so a cancel from another thread found nothing: the SparkContext's job
+    # tags are global, and are inherited by the thread that runs a query's action for toArrow.
+    # Its tasks are interrupted too, not only marked: a tight loop would run on otherwise.
+
+    def _tag_on(self) -> None:
+        session = self._engine.session
+        if _is_connect(session):
+            session.addTag(self._tag)
+        else:
+            session.sparkContext.setInterruptOnCancel(True)
+            session.sparkContext.addJobTag(self._tag)
+
+    def _tag_off(self) -> None:
+        session = self._engine.session
+        if _is_connect(session):
+            session.removeTag(self._tag)
+        else:
+            session.sparkContext.removeJobTag(self._tag)
+
     def cancel(self) -> None:
         self._cancelled.set()
-        self._engine.session.interruptTag(self._tag)
+        session = self._engine.session
+        if _is_connect(session):
+            try:
+                session.interruptTag(self._tag)  # the whole operation, jobs to come included
+            except Exception:
+                pass  # nothing running, or the session is gone: nothing to stop
+            return
+        # Cancelling by tag stops the Spark jobs running now; a query still being planned (or
+        # between two of its jobs) starts more, so this is repeated until the query gives up.
+        threading.Thread(target=self._keep_cancelling, name=f"cancel-{self._tag}", daemon=True).start()
+
+    def _keep_cancelling(self) -> None:
+        context = self._engine.session.sparkContext
+        while self._running.is_set() and self._cancelled.is_set():
+            try:
+                context.cancelJobsWithTag(self._tag)
+            except Exception:
+                return  # the driver is gone: nothing to stop
+            time.sleep(0.25)
 
     def progress(self) -> float | None:
         return None

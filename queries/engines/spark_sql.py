@@ -133,7 +133,8 @@ def _float_text(value: exp.Expr) -> exp.Expr:
     """A DOUBLE as DuckDB writes it (Python's repr): `nan`, `inf`, `-inf`, and positional
     notation from 1e-4 up to 1e16 where Java switches to `1.5E7` below 1e-3 and from 1e7.
     In those two bands the value is written from a DECIMAL with enough places for a double's
-    digits there, trailing zeros dropped, one kept after the point."""
+    digits there, trailing zeros dropped, one kept after the point; beyond them, Java's
+    exponent is rewritten as Python's (`1.5E-5` as `1.5e-05`)."""
     template = sqlglot.parse_one(
         "CASE WHEN ISNAN(X) THEN 'nan'"
         " WHEN X = CAST('Infinity' AS DOUBLE) THEN 'inf'"
@@ -142,6 +143,11 @@ def _float_text(value: exp.Expr) -> exp.Expr:
         "  THEN REGEXP_REPLACE(REGEXP_REPLACE(CAST(CAST(X AS DECIMAL(38, 9)) AS STRING), '0+$', ''), '[.]$', '.0')"
         " WHEN ABS(X) >= 1e-4 AND ABS(X) < 1e-3"
         "  THEN REGEXP_REPLACE(CAST(CAST(X AS DECIMAL(38, 20)) AS STRING), '0+$', '')"
+        # Both write exponents from 1e16 and below 1e-4: Java's 1.0E16 is Python's 1e+16.
+        " WHEN X <> 0 AND (ABS(X) >= 1e16 OR ABS(X) < 1e-4) THEN"
+        "  REGEXP_REPLACE(REGEXP_REPLACE(REGEXP_REPLACE(REGEXP_REPLACE(REGEXP_REPLACE("
+        "   CAST(X AS STRING), '[.]0E', 'E'), 'E([0-9])$', 'e+0$1'), 'E([0-9][0-9]+)$', 'e+$1'),"
+        "   'E-([0-9])$', 'e-0$1'), 'E-([0-9][0-9]+)$', 'e-$1')"
         " ELSE CAST(X AS STRING) END",
         read="spark",
     )
