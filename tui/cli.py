@@ -193,8 +193,11 @@ def run_check(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     folder = data_folder(settings)
     engine = connect(folder, settings.engine)
-    with terminal_progress(f"checking {folder}") as progress:
-        result = check_folder(folder, engine, progress=lambda done, total, _: progress(done, total))
+    try:
+        with terminal_progress(f"checking {folder}") as progress:
+            result = check_folder(folder, engine, progress=lambda done, total, _: progress(done, total))
+    finally:
+        engine.close()  # a Spark Connect session is freed on the server now, not at exit
     if args.format == "json":
         import json
 
@@ -268,7 +271,9 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError(f"scenario error: {err}") from None
     warn_about_changed_data(engine, available, list(zip(scenarios, paths, strict=True)))
     compare = list(zip(scenarios, paths, strict=True)) if len(scenarios) > 1 else None
-    sys.stdout.write(FORMATS[args.format](build_report(engine, period, session, data, compare)))
+    report = build_report(engine, period, session, data, compare)
+    engine.close()  # a Spark Connect session is freed on the server now, not at exit
+    sys.stdout.write(FORMATS[args.format](report))
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import threading
 import time
@@ -147,8 +148,16 @@ def _connect_session(remote: str, conf: dict[str, str]) -> SparkSession:
         raise EngineError(f"Spark Connect needs its client libraries ({err.name}): pip install 'wfplan[spark]'") from None
     from pyspark.sql.connect.client.retries import DefaultPolicy
 
-    # create(), not getOrCreate(): every engine gets a session (and views) of its own.
-    session = SparkSession.builder.remote(remote).create()
+    # create(), not getOrCreate(): every engine gets a session (and views) of its own. It marks
+    # the whole process as a Connect client (an environment variable) after which PySpark
+    # refuses to start a driver of its own; wfplan's own calls do not need the mark, so it is
+    # taken back, and a local session can still start beside (the tests run both).
+    marked = os.environ.get("SPARK_CONNECT_MODE_ENABLED")
+    try:
+        session = SparkSession.builder.remote(remote).create()
+    finally:
+        if marked is None:
+            os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
     client = session.client
     usual = client.get_retry_policies()
     # The first call says whether the server is there: within seconds, not after the client's
@@ -353,11 +362,10 @@ class SparkEngine:
         if refusal:
             raise EngineError(refusal)
         try:
-            from pyspark.sql import functions as F
-
             raw = self.session.read.parquet(*[str(f) for f in source.files])
             raw.createOrReplaceTempView(f"raw_{source.name}")
-            typed = raw.select(*[F.col(c.name).cast(VIEW_TYPES[c.kind]).alias(c.name) for c in table.columns])
+            # Column names and types are the contract's constants, never from the data.
+            typed = raw.selectExpr(*[f"CAST(`{c.name}` AS {VIEW_TYPES[c.kind]}) AS `{c.name}`" for c in table.columns])
             typed.createOrReplaceTempView(source.name)
         except Exception as err:
             raise EngineError(spark_message(err)) from None

@@ -202,3 +202,19 @@ def test_the_forecast_table_of_the_corpus_is_read_alike(spark: EngineSettings, t
         assert result.ok
         frames.append(load_forecast(engine, D(2026, 3, 31), D(2026, 3, 31)))
     assert frames[0].to_dicts() == frames[1].to_dicts() and frames[0].height == 2
+
+
+def test_the_per_group_kpi_aggregates_are_the_same_on_spark(spark: EngineSettings, demo: Path) -> None:
+    """`kpi_group_sums.sql` (GROUPING SETS, a window, var_samp) gives DuckDB's rows on Spark."""
+    from queries.contract.check import open_folder
+    from queries.model.period import resolve_period
+    from queries.plan.loading import data_range, load_kpi_group_sums
+
+    frames = []
+    for settings in (EngineSettings(), spark):
+        engine, _ = open_folder(demo, settings, use_cache=True)
+        period = resolve_period(data_range(engine), None, None, None)
+        order = ["split", "work_mode", "site_id", "tenure_band", "month"]
+        frames.append(load_kpi_group_sums(engine, period).sort(order, nulls_last=True).to_dicts())
+    assert len(frames[0]) > 40
+    assert_same(frames[0], frames[1], "kpi_group_sums")
