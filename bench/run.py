@@ -86,6 +86,11 @@ def measure_edits(plan: Plan, raw: dict[str, Any]) -> None:
                                 "--runs", str(plan.edit_runs)])
 
 
+def measure_report_engines(plan: Plan, raw: dict[str, Any]) -> None:
+    spark, duckdb = commands.report_engines(ensure_demo(*plan.large, log=log), plan.cli_runs, plan.step_budget, log)
+    raw["report_engines"] = {"spark_seconds": [r.seconds for r in spark], "duckdb_seconds": [r.seconds for r in duckdb]}
+
+
 # Benchmark 6 runs first: when the large folder is not cached, its first run writes it.
 STEPS: list[tuple[str, str, Callable[[Plan, dict[str, Any]], None]]] = [
     ("6", "wfplan demo", measure_demo),
@@ -93,6 +98,7 @@ STEPS: list[tuple[str, str, Callable[[Plan, dict[str, Any]], None]]] = [
     ("3,7", "the app on the large folder", measure_bigapp),
     ("1,2", "cold starts in tmux", measure_coldstart),
     ("4", "what-if edits", measure_edits),
+    ("8", "wfplan report on Spark and on DuckDB", measure_report_engines),
 ]
 
 
@@ -222,6 +228,16 @@ def build_results(plan: Plan, raw: dict[str, Any], large_rows: int | None) -> li
         r6b.wfplan = Samples("wfplan demo", demo["seconds"])
         r6b.baseline = Samples("DuckDB copying its kpi_daily", demo["copy_seconds"])
     rows += [r6a, r6b, r7]
+
+    # 8: the report on both engines (reported: no target)
+    engines = raw.get("report_engines", {})
+    r8 = Result("8", f"wfplan report on local Spark vs DuckDB, {scale}", "s")
+    if "error" in engines:
+        r8.note = engines["error"]
+    elif engines:
+        r8.wfplan = Samples("wfplan report --engine spark --data LARGE (JVM start included)", engines["spark_seconds"])
+        r8.baseline = Samples("wfplan report --data LARGE (DuckDB)", engines["duckdb_seconds"])
+    rows.append(r8)
     return rows
 
 
@@ -411,7 +427,8 @@ def main(argv: list[str] | None = None) -> int:
             step(plan, raw)
         except Exception as err:
             log(traceback.format_exc())
-            for key in {"6": ["demo"], "5": ["check"], "3,7": ["bigapp"], "1,2": ["coldstart"], "4": ["edits"]}[ids]:
+            for key in {"6": ["demo"], "5": ["check"], "3,7": ["bigapp"], "1,2": ["coldstart"], "4": ["edits"],
+                        "8": ["report_engines"]}[ids]:
                 raw[key] = {"error": f"not measured: {err}"}
         log(f"  ({time.perf_counter() - step_began:.0f} s)")
 
