@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 ENV_PREFIX = "WFPLAN_"
@@ -129,12 +130,19 @@ class DuckDBSettings(_Section):
 class SparkSettings(_Section):
     """`[engine.spark]`: where Spark runs. With neither `remote` nor `master`, a local session."""
 
-    remote: str | None = Field(None, pattern=r"^sc://\S+$")
+    remote: str | None = None
     """Spark Connect endpoint such as "sc://spark-gw.example:15002" (how a laptop or jump host reaches a cluster)."""
     master: str | None = Field(None, min_length=1)
     """Spark master URL for a session of its own: "local[*]" (the default), "spark://host:7077", "yarn"."""
     conf: dict[str, str] = Field(default_factory=dict)
     """`[engine.spark.conf]`: Spark settings passed through as they are, e.g. "spark.executor.memory" = "8g"."""
+
+    @field_validator("remote")
+    @classmethod
+    def _connect_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"sc://\S+", value):
+            raise ValueError(f"must be a Spark Connect address like sc://host:15002 (got {value!r})")
+        return value
 
     @model_validator(mode="after")
     def _one_way_in(self) -> SparkSettings:

@@ -171,14 +171,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def engine_overrides(args: argparse.Namespace) -> dict[str, Any] | None:
     """`--engine`, `--spark-remote`, `--spark-master` as the `[engine]` keys they set (None: none
-    given). A Spark address alone means Spark; only the keys given are set, so the rest of
-    `[engine.spark]` (its conf) still comes from the settings file."""
+    given). A Spark address alone means Spark and replaces the other way in the settings file
+    may name (remote or master); `[engine.spark.conf]` still comes from the file."""
     spark = {key: getattr(args, f"spark_{key}") for key in ("remote", "master") if hasattr(args, f"spark_{key}")}
     name = getattr(args, "engine", None) or ("spark" if spark else None)
     if name is None:
         return None
     if spark and name != "spark":
         raise UsageError(f"--spark-{next(iter(spark))} needs --engine spark (got --engine {name})")
+    if len(spark) > 1:
+        raise UsageError("give --spark-remote (Spark Connect) or --spark-master, not both")
+    # One way in replaces the other the settings file may name.
+    spark = {"remote": None, "master": None, **spark} if spark else {}
     return {"name": name, **({"spark": spark} if spark else {})}
 
 
