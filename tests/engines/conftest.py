@@ -36,9 +36,10 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineSettings]:
-    """Settings naming local Spark; its driver is started here, once, and stopped at the end.
+    """Settings naming local Spark; its driver is started here, once, and stopped after the
+    last test of tests/engines/ (its JVM does not idle through the rest of the suite).
 
     The settings are the defaults of `--engine spark`, so engines connected by the tests, by
     `wfplan report --engine spark` and by the app in a test all get sessions on this driver.
