@@ -199,16 +199,19 @@ def _driver(master: str, user_conf: Mapping[str, str]) -> SparkSession:
         from pyspark.sql import SparkSession
 
         log = spark_log_path()
-        java_options = " ".join([
+        # The planner's own JVM options come last (they win), after wfplan's log set-up.
+        java_options = " ".join(option for option in [
             DRIVER_DEFAULTS["spark.driver.extraJavaOptions"],
             f"-Dlog4j2.configurationFile={_log4j_config()}",
             f"-Dwfplan.spark.log={log}",
-        ])
-        settings = {**DRIVER_DEFAULTS, "spark.driver.extraJavaOptions": java_options}
+            user_conf.get("spark.driver.extraJavaOptions", ""),
+        ] if option)
+        settings = dict(DRIVER_DEFAULTS)
         if master.startswith("local"):
             settings.update(LOCAL_DEFAULTS)
         settings.update(SESSION_DEFAULTS)
         settings.update(user_conf)
+        settings["spark.driver.extraJavaOptions"] = java_options
         settings["spark.master"] = master
         conf = SparkConf(loadDefaults=False).setAll(list(settings.items()))
         log.parent.mkdir(parents=True, exist_ok=True)
