@@ -299,7 +299,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)  # a broken config is reported here, not in each browser tab
     folder = data_folder(settings)  # the demo folder is generated once, here, not by every tab
-    return serve(args.host, args.port, app_args(folder, args.scenario, getattr(args, "config", None)))
+    # Each browser's app runs on the engine the command line named, not only the configured one.
+    engine = [f"--{flag.replace('_', '-')}={getattr(args, flag)}"
+              for flag in ("engine", "spark_remote", "spark_master") if hasattr(args, flag)]
+    return serve(args.host, args.port, app_args(folder, args.scenario, getattr(args, "config", None)) + engine)
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -33,7 +33,7 @@ def spark_missing() -> str | None:
 def skip_or_fail(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI must run the Spark tests: {reason}", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 @pytest.fixture(scope="package")

@@ -51,3 +51,11 @@ def test_a_spark_flag_with_another_engine_is_a_usage_error(tmp_path: Path, capsy
     assert capsys.readouterr().err == "wfplan: --spark-master needs --engine spark (got --engine duckdb)\n"
     assert main(["check", "--spark-remote", "sc://gw:1", "--spark-master", "yarn", "--data", str(tmp_path)]) == 2
     assert capsys.readouterr().err == "wfplan: give --spark-remote (Spark Connect) or --spark-master, not both\n"
+
+
+def test_wfplan_serve_hands_the_engine_flags_to_each_browsers_app(small_folder: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr("tui.serve.serve", lambda host, port, args: calls.append(list(args)) or 0)
+    assert main(["serve", "--data", str(small_folder), "--spark-remote", "sc://gw:15002"]) == 0
+    assert calls == [["--data", str(small_folder.resolve()), "--spark-remote=sc://gw:15002"]]
