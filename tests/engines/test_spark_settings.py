@@ -59,3 +59,15 @@ def test_wfplan_serve_hands_the_engine_flags_to_each_browsers_app(small_folder: 
     monkeypatch.setattr("tui.serve.serve", lambda host, port, args: calls.append(list(args)) or 0)
     assert main(["serve", "--data", str(small_folder), "--spark-remote", "sc://gw:15002"]) == 0
     assert calls == [["--data", str(small_folder.resolve()), "--spark-remote=sc://gw:15002"]]
+
+
+def test_the_duckdb_path_never_imports_spark_or_sqlglot(small_folder: Path) -> None:
+    """pyspark and sqlglot are imported only when Spark is named: a DuckDB check loads neither."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from queries.contract.check import open_folder; "
+            f"open_folder(Path({str(small_folder)!r})); "
+            "print(sorted(m for m in ('pyspark', 'sqlglot', 'py4j') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
