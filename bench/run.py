@@ -90,6 +90,11 @@ def measure_optimize(plan: Plan, raw: dict[str, Any]) -> None:
     raw["optimize"], _ = run_json([PYTHON, "-m", "bench.optimize", "--runs", "2" if plan.quick else "5"])
 
 
+def measure_report_engines(plan: Plan, raw: dict[str, Any]) -> None:
+    spark, duckdb = commands.report_engines(ensure_demo(*plan.large, log=log), plan.cli_runs, plan.step_budget, log)
+    raw["report_engines"] = {"spark_seconds": [r.seconds for r in spark], "duckdb_seconds": [r.seconds for r in duckdb]}
+
+
 # Benchmark 6 runs first: when the large folder is not cached, its first run writes it.
 STEPS: list[tuple[str, str, Callable[[Plan, dict[str, Any]], None]]] = [
     ("6", "wfplan demo", measure_demo),
@@ -98,6 +103,7 @@ STEPS: list[tuple[str, str, Callable[[Plan, dict[str, Any]], None]]] = [
     ("1,2", "cold starts in tmux", measure_coldstart),
     ("4", "what-if edits", measure_edits),
     ("8", "closure optimizer, 500 sites x 36 months", measure_optimize),
+    ("9", "wfplan report on Spark and on DuckDB", measure_report_engines),
 ]
 
 
@@ -238,7 +244,15 @@ def build_results(plan: Plan, raw: dict[str, Any], large_rows: int | None) -> li
         r8.details = solve
         others = ", ".join(f"{name} {sorted(s)[len(s) // 2]:.2f} s" for name, s in solve["seconds"].items())
         r8.note = f"scipy's import {solve['import_seconds']:.2f} s once per session; by constraint set: {others}"
-    rows.append(r8)
+    # 9: the report on both engines (reported: no target)
+    engines = raw.get("report_engines", {})
+    r9 = Result("9", f"wfplan report on local Spark vs DuckDB, {scale}", "s")
+    if "error" in engines:
+        r9.note = engines["error"]
+    elif engines:
+        r9.wfplan = Samples("wfplan report --engine spark --data LARGE (JVM start included)", engines["spark_seconds"])
+        r9.baseline = Samples("wfplan report --data LARGE (DuckDB)", engines["duckdb_seconds"])
+    rows += [r8, r9]
     return rows
 
 
@@ -429,7 +443,8 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as err:
             log(traceback.format_exc())
             for key in {"6": ["demo"], "5": ["check"], "3,7": ["bigapp"], "1,2": ["coldstart"], "4": ["edits"],
-                        "8": ["optimize"]}[ids]:
+                        "8": ["optimize"],
+                        "9": ["report_engines"]}[ids]:
                 raw[key] = {"error": f"not measured: {err}"}
         log(f"  ({time.perf_counter() - step_began:.0f} s)")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -187,13 +188,39 @@ def _bytes(size: str) -> float:
     return float(text.removesuffix(unit).strip()) * _UNITS[unit]
 
 
+class SparkSettings(_Section):
+    """`[engine.spark]`: where Spark runs. With neither `remote` nor `master`, a local session."""
+
+    remote: str | None = None
+    """Spark Connect endpoint such as "sc://spark-gw.example:15002" (how a laptop or jump host reaches a cluster)."""
+    master: str | None = Field(None, min_length=1)
+    """Spark master URL for a session of its own: "local[*]" (the default), "spark://host:7077", "yarn"."""
+    conf: dict[str, str] = Field(default_factory=dict)
+    """`[engine.spark.conf]`: Spark settings passed through as they are, e.g. "spark.executor.memory" = "8g"."""
+
+    @field_validator("remote")
+    @classmethod
+    def _connect_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"sc://\S+", value):
+            raise ValueError(f"must be a Spark Connect address like sc://host:15002 (got {value!r})")
+        return value
+
+    @model_validator(mode="after")
+    def _one_way_in(self) -> SparkSettings:
+        if self.remote and self.master:
+            raise ValueError("set remote (Spark Connect) or master, not both")
+        return self
+
+
 class EngineSettings(_Section):
     """`[engine]`: which engine runs the queries, and each engine's own options under it."""
 
-    name: Literal["duckdb"] = "duckdb"
-    """The query engine: "duckdb" (embedded, the default)."""
+    name: Literal["duckdb", "spark"] = "duckdb"
+    """The query engine: "duckdb" (embedded, the default) or "spark" (pip install 'wfplan[spark]')."""
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
     """`[engine.duckdb]`: threads and memory limit."""
+    spark: SparkSettings = Field(default_factory=SparkSettings)
+    """`[engine.spark]`: remote or master, and Spark settings under `[engine.spark.conf]`."""
 
 
 class KpiSettings(_Section):

@@ -140,7 +140,18 @@ def test_report_has_the_plan(small_folder: Path, tmp_path: Path, capsys: pytest.
                           "break_even_month", "months", "notes"]
     assert plan["horizon_months"] == 36 and len(plan["months"]) == 36
     assert list(plan["months"][0]) == ["month", "baseline_cost", "scenario_cost", "one_time_cost", "net_savings",
-                                       "cumulative_net_savings", "remote_share"]
+                                       "cumulative_net_savings", "remote_share", "commute_km_saved",
+                                       "commute_hours_saved", "commute_cost_saved", "commute_co2_tonnes_saved"]
+    # The agents' side, month by month (tests/test_commute.py and test_compare.py have the
+    # arithmetic): the baseline commutes 23,712 km a year; with KEN closed, A1 and A2 are remote
+    # and A4 alone commutes, 5,472 km. KEN is open through September (month 6): nothing saved;
+    # from October on, 18,240 km / 12 = 1,520 km a month, 1,520 / 50 km/h = 30.4 h,
+    # 1,520 x $0.43 = $653.60 and 1,520 x 0.25 kg = 0.38 t of CO2.
+    september, october = plan["months"][5], plan["months"][6]
+    assert september["month"] == "2026-09-01"
+    assert [september[k] for k in ("commute_km_saved", "commute_cost_saved")] == [pytest.approx(0), pytest.approx(0)]
+    assert [october[k] for k in ("commute_km_saved", "commute_hours_saved", "commute_cost_saved",
+                                 "commute_co2_tonnes_saved")] == [pytest.approx(v) for v in (1_520, 30.4, 653.6, 0.38)]
     assert plan["months"][0]["month"] == "2026-04-01" and plan["break_even_month"] == "2027-02-01"
     assert plan["one_time_cost"] == pytest.approx(49_500)
     # 30 months at 12,216.67 after the 49,500.

@@ -77,7 +77,7 @@ def test_example_config_loads_exactly_to_the_defaults() -> None:
         ("data_foldr = 'x'\n", "{path}: data_foldr: unknown key (did you mean data_folder?)"),
         ("[duckdb]\nthreads = 2\nmemory = '1GB'\n", "{path}: duckdb.memory: unknown key (did you mean duckdb.memory_limit?)"),
         ("[engine.duckdb]\nmemory = '1GB'\n", "{path}: engine.duckdb.memory: unknown key (did you mean engine.duckdb.memory_limit?)"),
-        ("[engine]\nname = 'oracle'\n", "{path}: engine.name: must be one of 'duckdb' (got 'oracle')"),
+        ("[engine]\nname = 'oracle'\n", "{path}: engine.name: must be one of 'duckdb' or 'spark' (got 'oracle')"),
         ("[remote]\nstipend_monthly = -5\n", "{path}: remote.stipend_monthly: must be >= 0 (got -5)"),
         ("[plan]\nremote_target_share = 1.5\n", "{path}: plan.remote_target_share: must be <= 1 (got 1.5)"),
         ("[remote]\nstipend_monthly = 'lots'\n", "{path}: remote.stipend_monthly: must be a number (got 'lots')"),

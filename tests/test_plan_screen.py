@@ -136,3 +136,30 @@ async def test_esc_cancels_a_running_optimization(small_folder: Path, monkeypatc
         assert not isinstance(app.screen, ClosurePlanDialog)
         assert "optimizing closures" not in screen_words(app)
         assert app.session.scenario.closures == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_plan_shows_what_the_agents_save_in_commuting_each_month(small_folder: Path,
+                                                                          size: tuple[int, int]) -> None:
+    """KEN closed on 2026-09-30: from October the agents save 18,240 km / 12 = 1,520 km a month,
+    x $0.43 = $653.60 (tests/test_cashflow.py works it out); `x` on that month says so. At 80
+    columns the Commute saved column is reached with the arrows, whole."""
+    app = app_on(small_folder)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.press("7")
+        await loaded(pilot)
+        app.edit_scenario(app.session.scenario.with_closure(Closure(site_id="KEN", close_date=dt.date(2026, 9, 30))))
+        await loaded(pilot)
+        table = app.screen.query_one("#plan-months")
+        table.focus()
+        await pilot.press(*["down"] * 6, *["right"] * 7)  # October 2026, the Commute saved column
+        await pilot.pause()
+        row = [cell.plain for cell in table.get_row("6")]
+        assert row[0] == "Oct 2026" and row[7] == "$654"
+        assert [cell.plain for cell in table.get_row("5")][7] == "$0"  # September: KEN still open
+        assert "Commute saved" in screen_words(app) and "$654" in screen_words(app)
+        await pilot.press("x")
+        words = screen_words(app)
+        assert "Commute $654 saved by the agents this month" in words
+        assert "= 1,520 km, 30 h, 0.38 t" in words

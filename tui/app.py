@@ -214,6 +214,8 @@ class WfplanApp(App[None]):
 
         worker = get_current_worker()
         state = folder_state(self.folder)  # before reading: a change during the load shows too
+        if self.settings.engine.name == "spark":  # the first time, a JVM or a Connect session: seconds
+            self.post_message(LoadProgress("starting Spark…"))
         engine = connect(self.folder, self.settings.engine)
         # The check and the loading queries below run on this thread's job; cancel interrupts it.
         self._loading_job = engine.thread_job()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from queries.config import ConfigError, Settings, load_settings
+from queries.engines.protocol import EngineError
 from queries.format import visible, visible_lines
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -41,6 +42,9 @@ def _main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except DataRefused:
         return EXIT_DATA  # the problems are already printed
+    except EngineError as err:  # e.g. Spark did not start, or a Spark Connect server is unreachable
+        print(f"wfplan: engine error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return _interrupted()
     except Exception as err:
@@ -187,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", type=Path, metavar="DIR", default=argparse.SUPPRESS,
                       help="folder of Parquet exports (default: configured, else the demo data)")
+    data.add_argument("--engine", choices=["duckdb", "spark"], default=argparse.SUPPRESS,
+                      help="query engine (default: [engine] name in the settings, else duckdb)")
+    data.add_argument("--spark-remote", metavar="URL", default=argparse.SUPPRESS,
+                      help="run on Spark through Spark Connect, e.g. sc://spark-gw:15002 (implies --engine spark)")
+    data.add_argument("--spark-master", metavar="URL", default=argparse.SUPPRESS,
+                      help="run on Spark with this master, e.g. local[*] or spark://host:7077 (implies --engine spark)")
 
     parser = argparse.ArgumentParser(
         prog="wfplan", parents=[common, data],
@@ -264,13 +274,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Any] = {"data_folder": getattr(args, "data", None)}
+    overrides: dict[str, Any] = {"data_folder": getattr(args, "data", None), "engine": engine_overrides(args)}
     if optimize_overrides(args):
         overrides["optimize"] = optimize_overrides(args)
     settings = load_settings(getattr(args, "config", None), overrides)
     for note in settings.deprecations:
         print(f"wfplan: {note}", file=sys.stderr)
     return settings
+
+
+def engine_overrides(args: argparse.Namespace) -> dict[str, Any] | None:
+    """`--engine`, `--spark-remote`, `--spark-master` as the `[engine]` keys they set (None: none
+    given). A Spark address alone means Spark and replaces the other way in the settings file
+    may name (remote or master); `[engine.spark.conf]` still comes from the file."""
+    spark = {key: getattr(args, f"spark_{key}") for key in ("remote", "master") if hasattr(args, f"spark_{key}")}
+    name = getattr(args, "engine", None) or ("spark" if spark else None)
+    if name is None:
+        return None
+    if spark and name != "spark":
+        raise UsageError(f"--spark-{next(iter(spark))} needs --engine spark (got --engine {name})")
+    if len(spark) > 1:
+        raise UsageError("give --spark-remote (Spark Connect) or --spark-master, not both")
+    # One way in replaces the other the settings file may name.
+    spark = {"remote": None, "master": None, **spark} if spark else {}
+    return {"name": name, **({"spark": spark} if spark else {})}
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -284,8 +311,11 @@ def run_check(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     folder = data_folder(settings)
     engine = connect(folder, settings.engine)
-    with terminal_progress(f"checking {folder}") as progress:
-        result = check_folder(folder, engine, progress=lambda done, total, _: progress(done, total))
+    try:
+        with terminal_progress(f"checking {folder}") as progress:
+            result = check_folder(folder, engine, progress=lambda done, total, _: progress(done, total))
+    finally:
+        engine.close()  # a Spark Connect session is freed on the server now, not at exit
     if args.format == "json":
         import json
 
@@ -365,6 +395,8 @@ def run_report(args: argparse.Namespace) -> int:
         report = build_report(engine, period, session, data, compare, optimize=args.optimize)
     except OptimizeError as err:
         raise UsageError(str(err)) from None
+    finally:
+        engine.close()  # a Spark Connect session is freed on the server now, not at exit
     sys.stdout.write(FORMATS[args.format](report))
     return EXIT_OK
 
@@ -445,7 +477,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)  # a broken config is reported here, not in each browser tab
     folder = data_folder(settings)  # the demo folder is generated once, here, not by every tab
-    return serve(args.host, args.port, app_args(folder, args.scenario, getattr(args, "config", None)))
+    # Each browser's app runs on the engine the command line named, not only the configured one.
+    engine = [f"--{flag.replace('_', '-')}={getattr(args, flag)}"
+              for flag in ("engine", "spark_remote", "spark_master") if hasattr(args, flag)]
+    return serve(args.host, args.port, app_args(folder, args.scenario, getattr(args, "config", None)) + engine)
 
 
 def run_app(args: argparse.Namespace) -> int:

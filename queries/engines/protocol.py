@@ -71,7 +71,7 @@ class Job(Queries, Protocol):
     """A unit of work that another thread can cancel: the queries of one load or one KPI request."""
 
     def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
-        """Run SQL in the engine's own dialect (the contract check builds its rules' SQL)."""
+        """Run wfplan's SQL (DuckDB's dialect; Spark translates it) with bound parameters: the check's rules."""
         ...
 
     def cancel(self) -> None:
@@ -96,7 +96,7 @@ class Engine(Queries, Protocol):
         ...
 
     def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
-        """SQL in the engine's own dialect, on the calling thread's job."""
+        """wfplan's SQL (DuckDB's dialect, translated by an engine with another), on the calling thread's job."""
         ...
 
     def job(self) -> Job:
@@ -137,8 +137,14 @@ def _duckdb() -> EngineAdapter:
     return DuckDBAdapter()
 
 
+def _spark() -> EngineAdapter:
+    from queries.engines.spark_engine import SparkAdapter
+
+    return SparkAdapter()
+
+
 # Backends by the name `[engine] name` and `--engine` use; each is imported when chosen.
-ADAPTERS: dict[str, Callable[[], EngineAdapter]] = {"duckdb": _duckdb}
+ADAPTERS: dict[str, Callable[[], EngineAdapter]] = {"duckdb": _duckdb, "spark": _spark}
 
 
 def connect(folder: Path, settings: EngineSettings | None = None) -> Engine:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from queries.config import Parameters
+from queries.model.commute import CommuteTotals
 from queries.model.costs import Outcome, Workforce, apply_scenario, outcome
 from queries.model.scenario import Closure, Scenario
 
@@ -72,6 +73,9 @@ class PlanMonth:
     cumulative_net_savings: float
     remote_share: float | None
     closures: tuple[str, ...] = ()  # sites whose close date falls in this month
+    # The commute the agents save this month (baseline minus scenario, a year's / 12): km,
+    # hours, USD, tonnes of CO2; None without regions to locate home regions.
+    commute_saved: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,11 +114,29 @@ class MonthlyPlan:
                     "month": m.month, "baseline_cost": m.baseline_cost, "scenario_cost": m.scenario_cost,
                     "one_time_cost": m.one_time_cost, "net_savings": m.net_savings,
                     "cumulative_net_savings": m.cumulative_net_savings, "remote_share": m.remote_share,
+                    **commute_saved_report(m.commute_saved),
                 }
                 for m in self.months
             ],
             "notes": list(self.notes),
         }
+
+
+COMMUTE_SAVED_KEYS = ("commute_km_saved", "commute_hours_saved", "commute_cost_saved", "commute_co2_tonnes_saved")
+
+
+def commute_saved_report(saved: tuple[float, float, float, float] | None) -> dict[str, float | None]:
+    """A month's `commute_*_saved` keys of the report (null without regions)."""
+    return dict(zip(COMMUTE_SAVED_KEYS, saved if saved is not None else (None,) * 4, strict=True))
+
+
+def monthly_commute_saved(baseline: CommuteTotals | None, scenario: CommuteTotals | None,
+                          ) -> tuple[float, float, float, float] | None:
+    """What the agents save in a month of the scenario: (baseline - scenario) / 12 per figure."""
+    if baseline is None or scenario is None:
+        return None
+    return ((baseline.km - scenario.km) / 12, (baseline.hours - scenario.hours) / 12,
+            (baseline.cost - scenario.cost) / 12, (baseline.co2_tonnes - scenario.co2_tonnes) / 12)
 
 
 def npv(net_savings: Sequence[float], rate: float) -> float:
@@ -146,13 +168,15 @@ def default_evaluate(base: Workforce, base_params: Parameters) -> Evaluate:
 
 def monthly_plan(
     base: Workforce, scenario: Scenario, base_params: Parameters, baseline_annual_cost: float,
-    evaluate: Evaluate | None = None,
+    evaluate: Evaluate | None = None, baseline_commute: CommuteTotals | None = None,
 ) -> MonthlyPlan:
     """The scenario over `plan.horizon_months` of its effective parameters.
 
     `baseline_annual_cost` is the baseline's total annual cost; `evaluate` works a scenario
-    out (the session passes its own, which also costs staffing from a forecast). Close dates
-    are taken to be after as-of (the scenario's validation refuses the others).
+    out (the session passes its own, which also costs staffing from a forecast and works out
+    the commute). Close dates are taken to be after as-of (the scenario's validation refuses
+    the others). With `baseline_commute`, each month also says what the agents save in
+    commuting that month: the commute of the workforce in force, against the baseline's.
     """
     params = scenario.effective_parameters(base_params)
     horizon, rate = params.plan.horizon_months, params.plan.discount_rate
@@ -201,6 +225,7 @@ def monthly_plan(
             one_time_cost=one_time[m], net_savings=net, cumulative_net_savings=cumulative,
             remote_share=result.remote_share,
             closures=tuple(sorted(site for site, closes in by_month.items() if closes == m)),
+            commute_saved=monthly_commute_saved(baseline_commute, result.commute),
         ))
     return MonthlyPlan(
         horizon_months=horizon, discount_rate=rate, months=tuple(months),

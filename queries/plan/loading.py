@@ -59,6 +59,28 @@ def load_kpi_inputs(source: Queries, period: Period) -> KpiInputs:
     return KpiInputs(period, agent_sums, attrition)
 
 
+# `kpi_group_sums.sql`: one row per group of each split; per KPI its agents with a value (_n)
+# and the variance of their delta-method linearized values (_var_z).
+KPI_GROUP_SUMS_SCHEMA = pl.Schema({
+    "split": pl.Utf8, "work_mode": pl.Utf8, "site_id": pl.Utf8, "tenure_band": pl.Utf8, "month": pl.Date,
+    "agents": pl.Int64,
+    **{name: dtype for name, dtype in AGENT_SUMS_SCHEMA.items()
+       if name not in ("agent_id", "work_mode", "site_id", "month", "tenure_band", "days")},
+    **{f"{kpi}_{figure}": dtype for kpi in ("aht_seconds", "fcr", "csat", "qa", "adherence", "fraud_per_100k_contacts")
+       for figure, dtype in (("n", pl.Int64), ("var_z", pl.Float64))},
+})
+
+
+def load_kpi_group_sums(source: Queries, period: Period) -> pl.DataFrame:
+    """Per-group KPI sums, agent counts and delta-method variances of `period`, aggregated in the
+    engine (`kpi_group_sums.sql`): what the KPI figures need, without one row per agent.
+
+    Not yet what the screens and the report read (they use `load_kpi_inputs`): the comparisons
+    move to the delta-method interval first (spec/model.md, "Comparing two groups")."""
+    frame = source.query("kpi_group_sums", {"start": period.start, "end": period.end})
+    return frame.select(list(KPI_GROUP_SUMS_SCHEMA)).cast(KPI_GROUP_SUMS_SCHEMA)
+
+
 def row_counts(source: Queries) -> dict[str, int]:
     """Rows per table of the folder (from the Parquet footers; the forecast when there is one)."""
     rows = {str(table): int(n) for table, n in source.query("row_counts").iter_rows()}

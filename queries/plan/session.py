@@ -131,7 +131,8 @@ class PlanSession:
         if cached is None or cached[0] is not scenario:
             cached = self._plan = (scenario, monthly_plan(
                 self.baseline, scenario, self.base_params, self.baseline_evaluation.outcome.total_annual_cost,
-                lambda s: self.evaluate().outcome if s == self.scenario else self.evaluate_scenario(s).outcome))
+                lambda s: self.evaluate().outcome if s == self.scenario else self.evaluate_scenario(s).outcome,
+                self.baseline_evaluation.outcome.commute))
         return cached[1]
 
     def closure_plan(self, scenario: Scenario | None = None, constraints: OptimizeParams | None = None) -> ClosurePlan:

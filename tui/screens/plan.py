@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from queries.config import OptimizeParams
 from queries.format import clip, money, share
-from queries.model.cashflow import MonthlyPlan, discount_factor
+from queries.model.cashflow import MonthlyPlan, PlanMonth, discount_factor
 from queries.model.optimizer import ClosurePlan, OptimizeError, describe_constraints, plan_lines
 from queries.model.scenario import Scenario
 from queries.plan.session import PlanSession
@@ -36,7 +36,7 @@ from tui.screens.base import PlanScreen
 from tui.widgets.plan_chart import PlanChart
 from tui.widgets.whole_columns import WholeColumnTable
 
-COLUMNS = ("Month", "Baseline", "Scenario", "One-time", "Net", "Cumulative", "Remote", "Closes")
+COLUMNS = ("Month", "Baseline", "Scenario", "One-time", "Net", "Cumulative", "Remote", "Commute saved", "Closes")
 CONSTRAINTS = (
     ("target_share", "Remote share (0-1)", True),
     ("target_month", "...by (date)", True),
@@ -150,7 +150,8 @@ class PlanOverTimeScreen(PlanScreen):
                 Text(f"{m.month:%b %Y}"),
                 *[Text(v, justify="right") for v in (
                     money(m.baseline_cost), money(m.scenario_cost), money(m.one_time_cost) if m.one_time_cost else "—",
-                    money(m.net_savings), money(m.cumulative_net_savings), share(m.remote_share))],
+                    money(m.net_savings), money(m.cumulative_net_savings), share(m.remote_share),
+                    "n/a" if m.commute_saved is None else money(m.commute_saved[2]))],
                 Text(clip(", ".join(m.closures), 20)),
                 key=str(i),
             )
@@ -166,9 +167,12 @@ class PlanOverTimeScreen(PlanScreen):
             "Month": [m.month for m in plan.months], "Baseline": [m.baseline_cost for m in plan.months],
             "Scenario": [m.scenario_cost for m in plan.months], "One-time": [m.one_time_cost for m in plan.months],
             "Net": [m.net_savings for m in plan.months], "Cumulative": [m.cumulative_net_savings for m in plan.months],
-            "Remote": [m.remote_share for m in plan.months], "Closes": [", ".join(m.closures) for m in plan.months],
-        }, schema_overrides={"Remote": pl.Float64})
-        shown = {name: money for name in ("Baseline", "Scenario", "One-time", "Net", "Cumulative")} | {"Remote": share}
+            "Remote": [m.remote_share for m in plan.months],
+            "Commute saved": [None if m.commute_saved is None else m.commute_saved[2] for m in plan.months],
+            "Closes": [", ".join(m.closures) for m in plan.months],
+        }, schema_overrides={"Remote": pl.Float64, "Commute saved": pl.Float64})
+        shown = {name: money for name in ("Baseline", "Scenario", "One-time", "Net", "Cumulative", "Commute saved")}
+        shown |= {"Remote": share}
         return ExportTable("plan-months", frame, shown)
 
     def no_export_reason(self) -> str:
@@ -201,11 +205,21 @@ class PlanOverTimeScreen(PlanScreen):
             f"Discounted  {money(m.net_savings * factor):>14}  net x (1 + {plan.discount_rate:g})^(-{i + 1}/12)"
             f" = net x {factor:.4f}",
             f"Remote      {share(m.remote_share):>14}  remote agents / agents, this month's changes in force",
+            *self._commute_lines(m),
             "",
             f"NPV {money(plan.npv)}: the discounted net savings of all {plan.horizon_months} months, summed.",
             "Break-even: the first month from which cumulative net savings stay >= 0: "
             + ("none" if plan.break_even_month is None else f"{plan.break_even_month:%B %Y}") + ".",
         ]))
+
+    @staticmethod
+    def _commute_lines(m: PlanMonth) -> list[str]:
+        """The agents' side of the month: the commute they no longer make."""
+        if m.commute_saved is None:
+            return ["Commute        n/a  the agents' commute needs the regions of their homes"]
+        km, hours, cost, co2 = m.commute_saved
+        return [f"Commute     {money(cost):>14}  saved by the agents this month: (baseline - scenario",
+                f"                            commute a year) / 12 = {km:,.0f} km, {hours:,.0f} h, {co2:.2f} t CO2"]
 
     # -- the closure optimizer ------------------------------------------------------------------
 
