@@ -1205,3 +1205,19 @@ async def test_the_app_tells_about_agents_at_a_closed_site(tmp_path: Path) -> No
         await loaded(pilot)
         assert isinstance(app.screen, SiteCostsScreen)
         assert any(CLOSED_KEN in str(n.message) for n in app._notifications)
+
+
+def test_an_overflow_is_an_error_naming_the_figure_never_infinity_or_na(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16, item 7: an overflow is an error. The ranges keep valid input from overflowing,
+    so one is forced here: a site total that comes out infinite. Before, `report` printed
+    `Infinity` (not JSON) with exit 0, and the screens showed "n/a" (which means "no value")."""
+    import queries.report.build as build_module
+
+    real = build_module.site_totals
+    monkeypatch.setattr(build_module, "site_totals", lambda costs: {**real(costs), "utilization": float("inf")})
+    folder = build(tmp_path)
+    code, out, err = run(capsys, "report", "--data", str(folder))
+    assert (code, out) == (2, "")
+    assert err == ("wfplan: site_costs.totals.utilization: the figure is inf (too large to compute); "
+                   "check the magnitudes of the inputs it comes from\n")

@@ -362,7 +362,7 @@ def run_report(args: argparse.Namespace) -> int:
     from queries.model.scenario import ScenarioError, load_scenario, validate_against
     from queries.plan.loading import data_range, load_plan_data
     from queries.plan.session import PlanSession
-    from queries.report.build import build_report
+    from queries.report.build import FigureOverflow, build_report
     from queries.report.formats import FORMATS
 
     settings = settings_from(args)
@@ -393,7 +393,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     try:
         report = build_report(engine, period, session, data, compare, optimize=args.optimize)
-    except OptimizeError as err:
+    except (OptimizeError, FigureOverflow) as err:
         raise UsageError(str(err)) from None
     finally:
         engine.close()  # a Spark Connect session is freed on the server now, not at exit

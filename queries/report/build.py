@@ -7,10 +7,12 @@ section is built by the same functions its screen uses (a `PlanSession` and the 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from queries.engines.protocol import Engine
+from queries.errors import WfplanError
 from queries.model.commute import commute_section, with_site_commute
 from queries.model.compare import Compared, comparison_section
 from queries.model.costs import delta, site_totals
@@ -51,7 +53,30 @@ def build_report(
         report["scenario_comparison"] = scenario_comparison_section(session, compare)
     if baseline.staffing is not None:
         report["staffing"] = {"queues": baseline.staffing.queues.to_dicts()}
+    check_finite(report)
     return report
+
+
+class FigureOverflow(WfplanError):
+    """A figure of the report is not a finite number: an overflow, never a silent "n/a"."""
+
+
+def check_finite(value: Any, key: str = "") -> None:
+    """Raise FigureOverflow naming the first figure that is infinite or NaN.
+
+    The contract's and the settings' ranges keep every input within what a contact center can
+    have, so this does not happen on valid input; if it ever does, the report says which
+    figure rather than printing "Infinity" (not JSON) or "n/a" (which means "no value").
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FigureOverflow(f"{key}: the figure is {value} (too large to compute); "
+                             "check the magnitudes of the inputs it comes from")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            check_finite(v, f"{key}.{k}" if key else str(k))
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            check_finite(v, f"{key}[{i}]")
 
 
 def site_costs_section(evaluation: Evaluation) -> dict[str, Any]:
