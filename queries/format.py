@@ -49,7 +49,10 @@ def date(value: dt.date | None) -> str:
 
 
 def clip(text: str, width: int = 24) -> str:
-    """A name from the data cut to `width` characters, with … when cut."""
+    """A name from the data, control characters made visible (`visible`), cut to `width`
+    characters with … when cut. Made visible here, before any rich Text holds it: Rich drops
+    BEL, backspace, VT, FF and CR from a Text itself, so they would show as nothing."""
+    text = visible(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
