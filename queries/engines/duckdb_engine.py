@@ -16,8 +16,6 @@ thread calls `cancel()` on it, which interrupts the cursor.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -31,6 +29,7 @@ from queries.contract.sources import TableSource
 from queries.engines.protocol import (
     Capabilities,
     EngineError,
+    JobsPerThread,
     Params,
     QueryCancelled,
     QueryError,
@@ -117,7 +116,7 @@ class DuckDBJob:
         return value / 100 if value is not None and value >= 0 else None
 
 
-class Engine:
+class Engine(JobsPerThread[DuckDBJob]):
     """DuckDB over one data folder (a `queries.engines.protocol.Engine`)."""
 
     name = "duckdb"
@@ -136,9 +135,8 @@ class Engine:
             config["threads"] = threads
         if memory_limit:
             config["memory_limit"] = memory_limit
+        super().__init__()
         self._con = duckdb.connect(":memory:", config=config)
-        self._local = threading.local()
-        self.tables: dict[str, TableSource] = {}
 
     # -- views -----------------------------------------------------------------------------
 
@@ -156,17 +154,7 @@ class Engine:
             raise EngineError(first_line(err)) from None
         self.tables[source.name] = source
 
-    def has(self, table: str) -> bool:
-        return table in self.tables
-
     # -- jobs ------------------------------------------------------------------------------
-
-    def thread_job(self) -> DuckDBJob:
-        """This thread's job, created on first use."""
-        job: DuckDBJob | None = getattr(self._local, "job", None)
-        if job is None:
-            job = self._local.job = self.job()
-        return job
 
     def job(self) -> DuckDBJob:
         """A cursor of its own, for queries that may be interrupted."""
@@ -175,15 +163,6 @@ class Engine:
         # depend on the planner's time zone.
         cur.execute("SET TimeZone = 'UTC'")
         return DuckDBJob(self, cur)
-
-    # -- running ---------------------------------------------------------------------------
-
-    def query(self, name: str, params: Params = None) -> pl.DataFrame:
-        """Run the named query with bound parameters on this thread's job and return its rows."""
-        return self.thread_job().query(name, params)
-
-    def sql(self, text: str, params: Mapping[str, Any] | list[Any] | None = None) -> pl.DataFrame:
-        return self.thread_job().sql(text, params)
 
     def close(self) -> None:
         self._con.close()

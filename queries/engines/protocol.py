@@ -14,10 +14,11 @@ planning model (`queries.model`) never imports one.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from queries.errors import WfplanError
 
@@ -109,6 +110,41 @@ class Engine(Queries, Protocol):
 
     def close(self) -> None:
         ...
+
+
+J = TypeVar("J", bound=Job)
+
+
+class JobsPerThread(Generic[J]):
+    """What every engine shares: the tables it has defined, one job per calling thread, and
+    `query`/`sql` on that job. A backend subclasses it and implements `job()`."""
+
+    tables: dict[str, TableSource]
+
+    def __init__(self) -> None:
+        self.tables = {}
+        self._local = threading.local()
+
+    def job(self) -> J:
+        raise NotImplementedError
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def thread_job(self) -> J:
+        """This thread's job, made on first use: `query` and `sql` run on it."""
+        job: J | None = getattr(self._local, "job", None)
+        if job is None:
+            job = self._local.job = self.job()
+        return job
+
+    def query(self, name: str, params: Params = None) -> pl.DataFrame:
+        """Run the named query with bound parameters on this thread's job and return its rows."""
+        return self.thread_job().query(name, params)
+
+    def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
+        """SQL in DuckDB's dialect (the `.sql` files' own), on this thread's job."""
+        return self.thread_job().sql(text, params)
 
 
 class EngineAdapter(Protocol):

@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 
 from queries.contract.schema import TABLES, Table
 from queries.contract.sources import TableSource
-from queries.engines.protocol import Capabilities, EngineError, Params, QueryCancelled, first_line
+from queries.engines.protocol import Capabilities, EngineError, JobsPerThread, Params, QueryCancelled, first_line
 from queries.engines.spark_sql import TranspileError, to_spark
 
 if TYPE_CHECKING:
@@ -346,7 +346,7 @@ class SparkJob:
         return None
 
 
-class SparkEngine:
+class SparkEngine(JobsPerThread[SparkJob]):
     """Spark over one data folder (a `queries.engines.protocol.Engine`)."""
 
     name = "spark"
@@ -355,8 +355,7 @@ class SparkEngine:
     def __init__(self, folder: Path, session: SparkSession) -> None:
         self.folder = folder
         self.session = session
-        self.tables: dict[str, TableSource] = {}
-        self._local = threading.local()
+        super().__init__()
 
     def add_table(self, source: TableSource) -> None:
         """Define `raw_NAME` and the typed view `NAME`, or refuse what Spark cannot read."""
@@ -374,24 +373,8 @@ class SparkEngine:
             raise EngineError(spark_message(err)) from None
         self.tables[source.name] = source
 
-    def has(self, table: str) -> bool:
-        return table in self.tables
-
-    def thread_job(self) -> SparkJob:
-        job: SparkJob | None = getattr(self._local, "job", None)
-        if job is None:
-            job = self._local.job = self.job()
-        return job
-
     def job(self) -> SparkJob:
         return SparkJob(self)
-
-    def query(self, name: str, params: Params = None) -> pl.DataFrame:
-        return self.thread_job().query(name, params)
-
-    def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
-        """wfplan SQL, written in DuckDB's dialect like the `.sql` files, run translated."""
-        return self.thread_job().sql(text, params)
 
     def close(self) -> None:
         # A Connect session is the server's to free; a session on our own driver shares the
