@@ -38,7 +38,7 @@ from tui.widgets.whole_columns import WholeColumnTable
 
 COLUMNS = ("Month", "Baseline", "Scenario", "One-time", "Net", "Cumulative", "Remote", "Commute saved", "Closes")
 CONSTRAINTS = (
-    ("target_share", "Remote share (0-1)", True),
+    ("target_share", "Remote share (50%)", True),
     ("target_month", "...by (date)", True),
     ("max_closures_per_quarter", "Closures a quarter", True),
     ("one_time_budget_per_year", "One-time a year, USD", True),

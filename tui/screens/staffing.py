@@ -99,7 +99,7 @@ class StaffingScreen(PlanScreen):
         for r in evaluation.staffing.queues.iter_rows(named=True):
             change = r["scheduled_fte"] - baseline[r["queue"]]["scheduled_fte"]
             table.add_row(
-                Text(r["queue"]), *[Text(v, justify="right") for v in (
+                Text(visible(r["queue"])), *[Text(v, justify="right") for v in (
                     f"{r['peak_required']:,}", number(r["required_fte"], 1), f"{r['scheduled_fte']:,}",
                     f"{change:+,}" if change else "—", share(r["service_level"]),
                     "n/a" if r["asa_seconds"] is None else f"{r['asa_seconds']:.1f} s",
