@@ -193,18 +193,18 @@ class PlanOverTimeScreen(PlanScreen):
         factor = discount_factor(plan.discount_rate, i + 1)
         in_force = ("closures in force: " + clip(", ".join(closed), 40)) if closed else "no closure in force yet"
         self.app.push_screen(TextDialog(f"Plan: {m.month:%B %Y} (month {i + 1} of {plan.horizon_months})", [
-            f"Baseline    {money(m.baseline_cost):>14}  baseline total annual cost / 12",
-            f"Scenario    {money(m.scenario_cost):>14}  scenario total annual cost / 12, with the",
-            "                            changes in force this month: parameter, site and",
-            f"                            remote-target changes from month 1; {in_force}",
-            f"One-time    {money(m.one_time_cost):>14}  "
+            f"  Baseline    {money(m.baseline_cost):>14}  baseline total annual cost / 12",
+            f"  Scenario    {money(m.scenario_cost):>14}  scenario total annual cost / 12, with the",
+            "                              changes in force this month: parameter, site and",
+            f"                              remote-target changes from month 1; {in_force}",
+            f"  One-time    {money(m.one_time_cost):>14}  "
             + (f"fee, equipment, hiring of closing {clip(', '.join(m.closures), 24)}" if m.closures
                else "none (closures: their month; remote target: month 1)"),
-            f"Net         {money(m.net_savings):>14}  baseline - scenario - one-time",
-            f"Cumulative  {money(m.cumulative_net_savings):>14}  net savings of months 1 to {i + 1}",
-            f"Discounted  {money(m.net_savings * factor):>14}  net x (1 + {plan.discount_rate:g})^(-{i + 1}/12)"
+            f"  Net         {money(m.net_savings):>14}  baseline - scenario - one-time",
+            f"  Cumulative  {money(m.cumulative_net_savings):>14}  net savings of months 1 to {i + 1}",
+            f"  Discounted  {money(m.net_savings * factor):>14}  net x (1 + {plan.discount_rate:g})^(-{i + 1}/12)"
             f" = net x {factor:.4f}",
-            f"Remote      {share(m.remote_share):>14}  remote agents / agents, this month's changes in force",
+            f"  Remote      {share(m.remote_share):>14}  remote agents / agents, this month's changes in force",
             *self._commute_lines(m),
             "",
             f"NPV {money(plan.npv)}: the discounted net savings of all {plan.horizon_months} months, summed.",
@@ -216,10 +216,10 @@ class PlanOverTimeScreen(PlanScreen):
     def _commute_lines(m: PlanMonth) -> list[str]:
         """The agents' side of the month: the commute they no longer make."""
         if m.commute_saved is None:
-            return ["Commute        n/a  the agents' commute needs the regions of their homes"]
+            return ["  Commute        n/a  the agents' commute needs the regions of their homes"]
         km, hours, cost, co2 = m.commute_saved
-        return [f"Commute     {money(cost):>14}  saved by the agents this month: (baseline - scenario",
-                f"                            commute a year) / 12 = {km:,.0f} km, {hours:,.0f} h, {co2:.2f} t CO2"]
+        return [f"  Commute     {money(cost):>14}  saved by the agents this month: (baseline - scenario",
+                f"                              commute a year) / 12 = {km:,.0f} km, {hours:,.0f} h, {co2:.2f} t CO2"]
 
     # -- the closure optimizer ------------------------------------------------------------------
 
