@@ -1105,6 +1105,11 @@ async def test_control_characters_in_names_are_shown_visibly_on_every_screen(tmp
         assert not RAW_CONTROL.search(app.export_screenshot())
         await pilot.press("escape")
         await pilot.pause()
+        await pilot.press("x")  # the site's explanation names it too
+        await pilot.pause()
+        assert "\\x1b" in screen_text(app) and not RAW_CONTROL.search(app.export_screenshot())
+        await pilot.press("escape")
+        await pilot.pause()
         app.notify(f"site {TITLE}Boise")  # notifications carry names from the data too
         await pilot.pause()
         assert [str(n.message) for n in app._notifications][-1] == "site \\x1b]2;owned\\x07Boise"

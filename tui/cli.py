@@ -441,7 +441,7 @@ def run_optimize(args: argparse.Namespace) -> int:
               f"discount rate {params.plan.discount_rate:.1%}")
         print("Constraints: " + describe_constraints(constraints, period.as_of, params.plan.horizon_months,
                                                      params.optimize.keep_sites))
-        print("\n".join(plan_lines(plan)))
+        print(visible_lines("\n".join(plan_lines(plan))))
     if args.write is not None:
         if not plan.feasible:
             print(f"wfplan: nothing written to {args.write}: no closure plan meets the constraints", file=sys.stderr)

@@ -79,7 +79,7 @@ class TextDialog(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Label(Text(visible(self.title_text)), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(self.body if self.body is not None else Text("\n".join(flow(self.lines))),
+                yield Static(self.body if self.body is not None else Text("\n".join(map(visible, flow(self.lines)))),
                              classes="dialog-body")
             yield Label("↑↓ PgDn scroll · esc to close", classes="dialog-hint")
 

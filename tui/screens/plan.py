@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from queries.config import OptimizeParams
-from queries.format import clip, money, share
+from queries.format import clip, money, share, visible_lines
 from queries.model.cashflow import MonthlyPlan, PlanMonth, discount_factor
 from queries.model.optimizer import ClosurePlan, OptimizeError, describe_constraints, plan_lines
 from queries.model.scenario import Scenario
@@ -329,13 +329,14 @@ class ClosurePlanDialog(ModalScreen[bool]):
         with Vertical(classes="dialog wide"):
             yield Label(Text("Closure plan"), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(Text(f"Constraints: {self.constraints}\n"), classes="dialog-body")
+                yield Static(Text(visible_lines(f"Constraints: {self.constraints}\n")), classes="dialog-body")
                 with Horizontal(classes="closure-columns"):
-                    yield Static(Text("\n".join(["Recommended", *table]), no_wrap=True, overflow="ellipsis"),
+                    yield Static(Text(visible_lines("\n".join(["Recommended", *table])), no_wrap=True, overflow="ellipsis"),
                                  classes="closure-recommended")
                     current = ["The scenario now", f"{'site':<8} close date", *own]
-                    yield Static(Text("\n".join(current), no_wrap=True, overflow="ellipsis"), classes="closure-current")
-                yield Static(Text("\n".join(["", *totals, now])), classes="dialog-body")
+                    yield Static(Text(visible_lines("\n".join(current)), no_wrap=True, overflow="ellipsis"),
+                                 classes="closure-current")
+                yield Static(Text(visible_lines("\n".join(["", *totals, now]))), classes="dialog-body")
             hint = ("a applies (replaces closures and remote target; u undoes), esc closes"
                     if self.plan.feasible else "esc to close")
             yield Label(hint, classes="dialog-hint")
