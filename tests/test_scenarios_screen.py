@@ -390,6 +390,10 @@ async def close_ken_then_compare(pilot) -> None:
     await pilot.pause()
     await pilot.press("6")
     await loaded(pilot)
+    # The table's title says what scrolls once the table is laid out, after a refresh
+    # (call_after_refresh): let that happen before the picture is taken.
+    for _ in range(3):
+        await pilot.pause(0.05)
 
 
 class TestScenarios:
