@@ -106,3 +106,22 @@ def write_folder(folder: Path, tables: dict[str, pl.DataFrame] | None = None) ->
         else:
             frame.write_parquet(folder / f"{name}.parquet")
     return folder
+
+
+def moved_mid_month_tables(**kpi_columns: list[object]) -> dict[str, pl.DataFrame]:
+    """`base_tables()` with A2 moving from onsite KEN to remote on 2026-03-16, and a KPI row on
+    each side of the move (2026-03-10 and 2026-03-20, copied from the first two rows; any of
+    their columns given in `kpi_columns`): one agent-month split between two modes."""
+    tables = base_tables()
+    assignments = tables["assignments"]
+    tables["assignments"] = pl.concat([
+        assignments.with_columns(
+            pl.when(pl.col("agent_id") == "A2").then(pl.lit(D(2026, 3, 15))).otherwise(pl.col("end_date")).alias("end_date")),
+        pl.DataFrame({"agent_id": ["A2"], "start_date": [D(2026, 3, 16)], "end_date": [None], "work_mode": ["remote"],
+                      "site_id": [None], "onsite_days_per_week": [None]}, schema=assignments.schema),
+    ])
+    kpi = tables["kpi_daily"]
+    tables["kpi_daily"] = pl.concat([kpi, kpi.head(2).with_columns(
+        pl.lit("A2").alias("agent_id"), pl.Series("date", [D(2026, 3, 10), D(2026, 3, 20)]),
+        *(pl.Series(name, values, dtype=kpi.schema[name]) for name, values in kpi_columns.items()))])
+    return tables

@@ -17,7 +17,7 @@ from queries.contract.check import open_folder
 from queries.model.kpi import KPIS, SPLITS, kpi_groups
 from queries.model.period import Period, resolve_period
 from queries.plan.loading import data_range, load_kpi_group_sums, load_kpi_inputs
-from tests.folders import D, base_tables, write_folder
+from tests.folders import D, moved_mid_month_tables, write_folder
 
 PERIOD = Period(as_of=D(2026, 3, 31), start=D(2026, 1, 1), end=D(2026, 3, 31))
 
@@ -25,18 +25,7 @@ PERIOD = Period(as_of=D(2026, 3, 31), start=D(2026, 1, 1), end=D(2026, 3, 31))
 def moved_mid_month(root: Path) -> Path:
     """tests/folders.py's folder, with A2 moving from onsite KEN to remote on 2026-03-16 and a
     KPI row on each side: 2026-03-10 (30 contacts, 13,200 s) and 2026-03-20 (50, 18,000 s)."""
-    tables = base_tables()
-    assignments = tables["assignments"]
-    tables["assignments"] = pl.concat([
-        assignments.with_columns(
-            pl.when(pl.col("agent_id") == "A2").then(pl.lit(D(2026, 3, 15))).otherwise(pl.col("end_date")).alias("end_date")),
-        pl.DataFrame({"agent_id": ["A2"], "start_date": [D(2026, 3, 16)], "end_date": [None], "work_mode": ["remote"],
-                      "site_id": [None], "onsite_days_per_week": [None]}, schema=assignments.schema),
-    ])
-    kpi = tables["kpi_daily"]
-    tables["kpi_daily"] = pl.concat([kpi, kpi.head(2).with_columns(
-        pl.lit("A2").alias("agent_id"), pl.Series("date", [D(2026, 3, 10), D(2026, 3, 20)]),
-        pl.Series("contacts", [30, 50]), pl.Series("handle_seconds", [13_200.0, 18_000.0]))])
+    tables = moved_mid_month_tables(contacts=[30, 50], handle_seconds=[13_200.0, 18_000.0])
     return write_folder(root / "moved", tables)
 
 

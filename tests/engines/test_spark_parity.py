@@ -23,7 +23,7 @@ import pytest
 
 from queries.config import EngineSettings
 from queries.engines.protocol import QueryCancelled, connect
-from tests.folders import D, base_tables, write_folder
+from tests.folders import D, base_tables, moved_mid_month_tables, write_folder
 from tests.test_bad_input import INF, NAN, build, cell, forecast, partitioned, rows
 from tui.cli import main
 
@@ -66,18 +66,7 @@ def edge_folder(root: Path) -> Path:
     """tests/folders.py's folder (TUL closing, A8 left on 2026-02-28, groups under the
     privacy floor, no forecast) plus A2 moving from onsite KEN to remote on 2026-03-16,
     with KPI rows on both sides of the move: one agent-month split between two modes."""
-    tables = base_tables()
-    assignments = tables["assignments"]
-    tables["assignments"] = pl.concat([
-        assignments.with_columns(
-            pl.when(pl.col("agent_id") == "A2").then(pl.lit(D(2026, 3, 15))).otherwise(pl.col("end_date")).alias("end_date")),
-        pl.DataFrame({"agent_id": ["A2"], "start_date": [D(2026, 3, 16)], "end_date": [None], "work_mode": ["remote"],
-                      "site_id": [None], "onsite_days_per_week": [None]}, schema=assignments.schema),
-    ])
-    kpi = tables["kpi_daily"]
-    tables["kpi_daily"] = pl.concat([kpi, kpi.head(2).with_columns(
-        pl.lit("A2").alias("agent_id"), pl.Series("date", [D(2026, 3, 10), D(2026, 3, 20)]))])
-    return write_folder(root / "edge", tables)
+    return write_folder(root / "edge", moved_mid_month_tables())
 
 
 @pytest.mark.parametrize("which", ["demo", "edge"])
