@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from queries.config import ConfigError, load_settings
+from queries.model.scenario import ScenarioError, load_scenario
 from tui.cli import main
 
 
@@ -132,3 +133,34 @@ def test_the_cli_prints_the_deprecation_note(tmp_path: Path, small_folder: Path,
     path.write_text("[duckdb]\nthreads = 1\n")
     assert main(["check", "--config", str(path), "--data", str(small_folder)]) == 0
     assert "wfplan: the [duckdb] settings section is deprecated: name it [engine.duckdb]" in capsys.readouterr().err
+
+
+def test_a_list_setting_in_the_environment_must_be_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WFPLAN_HIRING__ALLOWED_STATES", "WA")
+    with pytest.raises(ConfigError, match=r"^environment WFPLAN_HIRING__ALLOWED_STATES: lists and tables must be written as JSON"):
+        load_settings()
+    monkeypatch.setenv("WFPLAN_HIRING__ALLOWED_STATES", '["WA", "ID"]')
+    assert load_settings().hiring.allowed_states == ["WA", "ID"]
+
+
+def test_files_that_are_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(ConfigError, match=r"not valid TOML: the file is not UTF-8 text$"):
+        load_settings(path)
+    with pytest.raises(ScenarioError, match=r"not valid TOML: the file is not UTF-8 text$"):
+        load_scenario(path)
+
+
+def test_a_bad_list_item_names_the_file_and_the_item(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[hiring]\nutc_offsets = [-8, "x"]\n')
+    with pytest.raises(ConfigError, match=r"c.toml: hiring.utc_offsets #2: must be a number \(got 'x'\)$"):
+        load_settings(path)
+
+
+def test_a_zero_memory_limit_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[duckdb]\nmemory_limit = "0KB"\n')
+    with pytest.raises(ConfigError, match=r"duckdb.memory_limit: must be a size above 0 like 2GB or 512MB"):
+        load_settings(path)

@@ -20,7 +20,7 @@ waits through k + 1 stages, the j-th ending at rate (a + j) / patience, and surv
 all (is answered) with probability a / (a + k + 1). The stages' total S has exp(-S /
 patience) ~ Beta(a + 1, k + 1), so P(answered within T | k) is a finite negative-binomial
 sum. This is exact up to the truncation, and agrees with Mandelbaum and Zeltyn's
-incomplete-gamma formulas for M/M/N+M to about 1e-15 (tests/test_staffing.py checks it).
+incomplete-gamma formulas for M/M/N+M to about 1e-15 (tests/model/test_staffing.py checks it).
 
 Under Erlang A the service level is the share of *all* contacts answered within T (a contact
 that hangs up counts as missed), ASA is the average wait of answered contacts, and occupancy

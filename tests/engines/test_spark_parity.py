@@ -23,8 +23,8 @@ import pytest
 
 from queries.config import EngineSettings
 from queries.engines.protocol import QueryCancelled, connect
+from tests.contract.test_bad_input import INF, NAN, build, cell, forecast, partitioned, rows
 from tests.folders import D, base_tables, moved_mid_month_tables, write_folder
-from tests.test_bad_input import INF, NAN, build, cell, forecast, partitioned, rows
 from tui.cli import main
 
 SCENARIO = 'name = "Close KEN"\n\n[[closures]]\nsite_id = "KEN"\nclose_date = 2026-12-31\n'

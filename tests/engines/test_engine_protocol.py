@@ -80,7 +80,7 @@ def test_a_fake_engine_drives_the_loading_code_to_the_same_figures(small_folder:
     assert row_counts(fake) == real_rows
 
     # The planning model cannot tell the engines apart: 7 agents, 4 onsite, 2 hybrid, 1 remote
-    # on 2026-03-31 and a baseline total of 545,480 (tests/test_site_costs.py works it out).
+    # on 2026-03-31 and a baseline total of 545,480 (tests/model/test_site_costs.py works it out).
     session = PlanSession(data.workforce, Parameters(), regions=data.regions)
     assert session.baseline_evaluation.outcome.total_annual_cost == pytest.approx(545_480)
     section = headcount_section(data.workforce, monthly_trend(data.monthly))

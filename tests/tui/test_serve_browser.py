@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_serve import ROOT, free_port, wait_for_page
+from tests.tui.test_serve import ROOT, free_port, wait_for_page
 from tui.serve import TEMPLATES
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -224,7 +224,7 @@ def test_a_closure_retains_the_first_agents_in_agent_id_order(small_folder: Path
 def test_a_scenario_never_changes_the_privacy_floor(session: PlanSession) -> None:
     """The KPI screen and the report read one floor, `PlanSession.privacy_floor`: the
     configured one (default 5). The privacy floor is not a scenario parameter (issue #16: a
-    scenario file that sets it is refused, tests/test_bad_input.py), so even a scenario built
+    scenario file that sets it is refused, tests/contract/test_bad_input.py), so even a scenario built
     in code with a privacy section changes nothing."""
     assert session.privacy_floor == 5
     session.edit(Scenario().with_parameters("privacy", {"min_group_agents": 1}))

@@ -237,7 +237,7 @@ async def test_site_costs_shows_what_closing_a_site_saves_its_agents(folder: Pat
 async def test_scenarios_screen_compares_the_commute(folder: Path) -> None:
     from queries.config import load_settings
     from tests.screen import loaded, screen_words
-    from tests.test_scenarios_screen import table_rows
+    from tests.snapshots.test_scenarios_screen import table_rows
     from tui.app import WfplanApp
 
     app = WfplanApp(settings=load_settings(), folder=folder)

@@ -1,6 +1,6 @@
 """The plan over time (queries.model.cashflow) on the small folder, against months computed by hand.
 
-Small folder (tests/folders.py, tests/test_site_costs.py), as of 2026-03-31: baseline total
+Small folder (tests/folders.py, tests/model/test_site_costs.py), as of 2026-03-31: baseline total
 annual cost 545,480, so the baseline month is 545,480 / 12 = 45,456.67. Month 1 is April 2026;
 the horizon here is 12 months (April 2026 to March 2027) to keep the sums short.
 
@@ -109,7 +109,7 @@ def test_parameter_change_from_month_one(session: PlanSession) -> None:
 
 
 def test_remote_target_buys_equipment_in_month_one(session: PlanSession) -> None:
-    """50% remote: A5, A1, A2 move in month 1 (tests/test_compare.py): equipment 3 x 1,500 =
+    """50% remote: A5, A1, A2 move in month 1 (tests/model/test_compare.py): equipment 3 x 1,500 =
     4,500 in month 1; 3 x 1,400 = 4,200 more a year, 350 a month. Month 1 net -4,850;
     cumulative -4,850 - 11 x 350 = -8,700. A discount rate from the scenario (0.12) applies."""
     scenario = Scenario(remote_target=RemoteTarget(share=0.5)).with_parameters("plan", {"discount_rate": 0.12})
@@ -142,7 +142,7 @@ def test_report_has_the_plan(small_folder: Path, tmp_path: Path, capsys: pytest.
     assert list(plan["months"][0]) == ["month", "baseline_cost", "scenario_cost", "one_time_cost", "net_savings",
                                        "cumulative_net_savings", "remote_share", "commute_km_saved",
                                        "commute_hours_saved", "commute_cost_saved", "commute_co2_tonnes_saved"]
-    # The agents' side, month by month (tests/test_commute.py and test_compare.py have the
+    # The agents' side, month by month (tests/model/test_commute.py and test_compare.py have the
     # arithmetic): the baseline commutes 23,712 km a year; with KEN closed, A1 and A2 are remote
     # and A4 alone commutes, 5,472 km. KEN is open through September (month 6): nothing saved;
     # from October on, 18,240 km / 12 = 1,520 km a month, 1,520 / 50 km/h = 30.4 h,

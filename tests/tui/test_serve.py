@@ -19,7 +19,7 @@ import pytest
 
 from tui.serve import DEFAULT_HOST, app_args, app_command, exposure_warning, public_url, serve
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class FakeServer:

@@ -1,7 +1,7 @@
 """Scenarios side by side (queries.model.compare) and `wfplan report --scenario A --scenario B`.
 
 Numbers are computed by hand on the small folder (tests/folders.py, as of 2026-03-31; see
-tests/test_site_costs.py): baseline total 545,480 = sites 270,000 + remote 3,000 + labor
+tests/model/test_site_costs.py): baseline total 545,480 = sites 270,000 + remote 3,000 + labor
 272,480; 4 onsite, 2 hybrid, 1 remote; onsite reach 9,100 CSRs (KEN and BOI; TUL is closing and hires
 no one), remote reach 42,800.
 
@@ -17,7 +17,7 @@ A5 (BOI, 16.25%), then A1 and A2 (KEN, 24%). Remote +3 x 1,400 = 4,200 more a ye
 (savings -4,200, payback n/a), one-time 3 x 1,500 = 4,500; 1 onsite, 2 hybrid, 4 remote;
 seats freed 1 (BOI) + 2 (KEN) = 3; reach unchanged, 42,800 / 9,100.
 
-Commute (tests/test_commute.py has the arithmetic): the baseline's A1 and A2 drive 9,120 km
+Commute (tests/model/test_commute.py has the arithmetic): the baseline's A1 and A2 drive 9,120 km
 a year each to KEN, A4 5,472 km to BOI (23,712 km); in A and in B, A1 and A2 are remote and
 A4 alone commutes: 5,472 km, 109 h, 5,472 x 0.43 = $2,353, 1.368 t CO2.
 """
@@ -223,7 +223,7 @@ def test_csv_is_one_table(small_folder: Path, files: tuple[Path, Path], capsys: 
     assert rows[1] == ["key", "baseline", "A: Close KEN", "B: Half remote"]
     assert rows[2] == ["total_annual_cost", "545480.0", "398880.0", "549680.0"]
     # 9,500 / (146,600 / 12) = 0.7776261937244202 in binary; the CSV drops the last digits'
-    # float noise (tests/test_export_precision.py), so the cell is the number to 14 places.
+    # float noise (tests/report/test_export_precision.py), so the cell is the number to 14 places.
     assert rows[5] == ["payback_months", "n/a", "0.77762619372442", "n/a"]
     assert float(rows[5][2]) == pytest.approx(9_500 / (146_600 / 12), rel=1e-14)
     assert rows[6] == ["headcount_by_mode.onsite", "4", "2", "1"]

@@ -1,6 +1,6 @@
 """The Plan screen (7): the plan over time of the active scenario, and the closure optimizer
 run from it, through Textual's Pilot at 80x24 and wider. The numbers themselves are checked
-by hand in tests/test_cashflow.py and tests/test_optimizer.py; here the screen must show them
+by hand in tests/model/test_cashflow.py and tests/model/test_optimizer.py; here the screen must show them
 and the optimizer's closures must become the scenario on one key, undoably."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ async def test_the_plan_of_a_closure(small_folder: Path, size: tuple[int, int]) 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_optimize_and_apply_then_undo(small_folder: Path, size: tuple[int, int]) -> None:
-    """One closure a quarter: three sites, one a quarter (tests/test_optimizer.py); `a` applies
+    """One closure a quarter: three sites, one a quarter (tests/model/test_optimizer.py); `a` applies
     them to the scenario, every screen sees them, `u` takes them back."""
     app = app_on(small_folder)
     async with app.run_test(size=size) as pilot:
@@ -142,7 +142,7 @@ async def test_esc_cancels_a_running_optimization(small_folder: Path, monkeypatc
 async def test_the_plan_shows_what_the_agents_save_in_commuting_each_month(small_folder: Path,
                                                                           size: tuple[int, int]) -> None:
     """KEN closed on 2026-09-30: from October the agents save 18,240 km / 12 = 1,520 km a month,
-    x $0.43 = $653.60 (tests/test_cashflow.py works it out); `x` on that month says so. At 80
+    x $0.43 = $653.60 (tests/model/test_cashflow.py works it out); `x` on that month says so. At 80
     columns the Commute saved column is reached with the arrows, whole."""
     app = app_on(small_folder)
     async with app.run_test(size=size) as pilot:

@@ -1,7 +1,7 @@
 """The closure plan (queries.model.optimizer): hand-computed cases on the small folder and
 the exact MILP against brute-force enumeration on random small instances.
 
-Small folder as of 2026-03-31 (tests/test_site_costs.py), retain 0.8, backfill 1, horizon 12:
+Small folder as of 2026-03-31 (tests/model/test_site_costs.py), retain 0.8, backfill 1, horizon 12:
 - KEN: savings 146,600 a year; one-time 3 x 1,500 + 5,000 = 9,500, plus the 40,000 break fee
   when it closes before its lease end 2026-12-31; dR = 2 retained + 1 hire = 3, dH = 0.
 - BOI: A4 (hybrid) is retained remote (+1,400 - 800 = +600), A5 leaves, 1 remote hire at

@@ -44,7 +44,7 @@ SIZES = [(80, 24), (160, 48)]
 SITE_HEADINGS = ["Site", "Status", "Seats", "Demand", "Util", "Lease", "Opex", "Annual cost", "$/seat",
                  "$/seat used", "Lease end", "Onsite", "Hybrid", "Commute/yr"]
 # Sorted by site (the screen's default), totals row last. Commute/yr: the agents' commuting cost
-# (tests/test_compare.py): A4 drives 5,472 km to BOI, A1 and A2 9,120 km each to KEN, x 0.43 USD;
+# (tests/model/test_compare.py): A4 drives 5,472 km to BOI, A1 and A2 9,120 km each to KEN, x 0.43 USD;
 # TUL's A7 has no home region.
 COMMUTE = [5_472 * 0.43, 18_240 * 0.43, 0.0, 23_712 * 0.43]
 SITE_ROWS = [

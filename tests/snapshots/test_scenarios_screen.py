@@ -1,6 +1,6 @@
 """The Scenarios screen, save as and open, through Pilot, and its snapshots.
 
-Numbers are the hand-computed ones of tests/test_compare.py on the small folder: baseline
+Numbers are the hand-computed ones of tests/model/test_compare.py on the small folder: baseline
 $545,480; "Close KEN" (KEN closed on its lease end) $398,880, savings $146,600, one-time
 $9,500, payback 0.8 months; "Half remote" (a 50% remote target) $549,680, savings -$4,200,
 one-time $4,500, payback n/a.

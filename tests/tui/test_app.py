@@ -1,6 +1,6 @@
 """The app through Textual's Pilot: screens, sorting, what-if edits, undo, errors.
 
-Numbers are the hand-computed ones of tests/test_site_costs.py on the small folder.
+Numbers are the hand-computed ones of tests/model/test_site_costs.py on the small folder.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Input, Label
 from queries.config import load_settings
 from queries.engines.duckdb_engine import QueryError
 from tests.folders import base_tables, write_folder
-from tests.screen import loaded, screen_text
+from tests.screen import loaded, screen_text, screen_words
 from tui.app import WfplanApp
-from tui.dialogs import ConfirmDialog, ErrorDialog, FormDialog, TextDialog
+from tui.dialogs import ConfirmDialog, ErrorDialog, FilterDialog, FormDialog, TextDialog
 from tui.screens.problems import ProblemsScreen
 from tui.screens.site_costs import SiteCostsScreen
 
@@ -216,3 +216,40 @@ async def test_report_site_numbers_equal_the_screens(small_folder: Path, capsys:
         total = [cell.plain for cell in table.get_row("__total__")]
         assert total[2:4] == [number(report["totals"]["seats"], 0), number(report["totals"]["seat_demand"], 1)]
         assert total[7] == money(report["totals"]["annual_cost"])
+
+
+async def test_markup_in_data_is_shown_as_text(tmp_path: Path) -> None:
+    tables = base_tables()
+    tables["sites"] = tables["sites"].with_columns(
+        state=pl.Series(["WA", "ID[/]", "OK"]), name=pl.Series(["Kennewick", "[bold]Boise", "Tulsa"])
+    )
+    folder = write_folder(tmp_path / "data", tables)
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert "BOI [bold]Boise" in screen_words(app)
+        await pilot.press("f")
+        assert isinstance(app.screen, FilterDialog)
+        await pilot.press("enter")  # open the state list (focused first), which holds "ID[/]"
+        await pilot.pause()
+        assert "ID[/]" in screen_words(app)
+
+
+async def test_ctrl_q_asks_too(small_folder: Path) -> None:
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmDialog)
+
+
+async def test_a_long_site_name_leaves_room_for_the_numbers(tmp_path: Path) -> None:
+    tables = base_tables()
+    tables["sites"] = tables["sites"].with_columns(name=pl.Series(["K" * 300, "Boise", "Tulsa"]))
+    app = make_app(write_folder(tmp_path / "data", tables))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        words = screen_words(app)
+        assert "KEN " + "K" * 19 + "… open 10 2.4 24%" in words

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from queries.config import load_settings
-from queries.model.scenario import AhtDelta, Closure, RemoteTarget, Scenario, SiteChange, load_scenario
+from queries.model.scenario import AhtDelta, Closure, RemoteTarget, Scenario, ScenarioError, SiteChange, load_scenario
 from queries.plan.scenario_file import (
     DataStamp,
     SaveError,
@@ -214,3 +214,11 @@ def test_a_broken_meta_names_file_key_and_rule(tmp_path: Path, meta: str, messag
     with pytest.raises(ScenarioError) as raised:
         load_scenario(path)
     assert str(raised.value).startswith(f"{path}: {message}")
+
+
+def test_a_site_closed_twice_in_a_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('[[closures]]\nsite_id = "KEN"\nclose_date = 2026-09-30\n'
+                    '[[closures]]\nsite_id = "KEN"\nclose_date = 2026-10-31\nretain_share = 0\n')
+    with pytest.raises(ScenarioError, match=r"closures: site 'KEN' is listed twice; keep one entry per site"):
+        load_scenario(path)

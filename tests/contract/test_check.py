@@ -227,3 +227,22 @@ def test_partition_folders_named_after_a_contract_column_are_refused(tmp_path: P
         "error: kpi_daily/: contacts: partition folders are named after this contract column (contacts=...); "
         "rename the folders or drop the partitioning, e.g. kpi_daily/contacts=5"
     ]
+
+
+def test_timestamp_with_time_zone_dates_do_not_depend_on_the_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """KPI dates written as UTC midnight: 2026-03-31 whatever TZ the planner is in."""
+    import time
+
+    tables = base_tables()
+    tables["kpi_daily"] = tables["kpi_daily"].with_columns(
+        pl.col("date").cast(pl.Datetime("us", "UTC"))
+    )
+    folder = write_folder(tmp_path / "data", tables)
+    monkeypatch.setenv("TZ", "America/Chicago")
+    time.tzset()
+    try:
+        assert main(["report", "--data", str(folder)]) == 0
+        assert json.loads(capsys.readouterr().out)["as_of"] == "2026-03-31"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label
 from queries.config import HiringParams, StaffingParams
 from queries.model.scenario import Closure, RemoteTarget
 from tests.screen import loaded
-from tests.test_keys_and_feedback import make_app
+from tests.tui.test_keys_and_feedback import make_app
 from tui.dialogs import FormDialog
 from tui.validators import ModelField
 

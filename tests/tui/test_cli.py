@@ -9,9 +9,11 @@ import threading
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from queries.engines.protocol import QueryCancelled, connect
+from tests.folders import base_tables, write_folder
 from tui.cli import main
 
 
@@ -127,7 +129,7 @@ def test_report_headcount_and_reach_sections(small_folder: Path, capsys: pytest.
     assert headcount["monthly"][0] == {"month": "2024-01-01", "onsite": 4, "hybrid": 2, "remote": 0, "hires": 6, "leavers": 0}
     assert headcount["monthly"][-1] == {"month": "2026-03-01", "onsite": 4, "hybrid": 2, "remote": 1, "hires": 1, "leavers": 0}
     # Onsite reach: R1 (near KEN), R2 (BOI) = 2,600 + 6,500 CSRs (TUL is closing: it hires
-    # no one); remote reach: all four regions, 42,800 (see tests/test_reach.py).
+    # no one); remote reach: all four regions, 42,800 (see tests/model/test_reach.py).
     assert report["reach"]["onsite"]["experienced_pool"] == 9_100
     assert report["reach"]["remote"]["experienced_pool"] == 42_800
     assert report["reach"]["reach_multiplier"] == pytest.approx(42_800 / 9_100)
@@ -157,3 +159,21 @@ def test_markdown_formats_every_figure_of_a_kind_alike(small_folder: Path, capsy
     assert "| reach.onsite.available_pool | 18,900 |" in md
     cells = [c.strip() for line in md.splitlines() if line.startswith("|") for c in line.strip("|").split("|")]
     assert [c for c in cells if c.isdigit() and len(c) >= 4] == []
+
+
+def test_report_tells_scripts_when_a_target_is_out_of_reach(small_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[remote_target]\nshare = 1.0\n")
+    assert main(["report", "--data", str(small_folder), "--scenario", str(scenario)]) == 0
+    notes = json.loads(capsys.readouterr().out)["scenario"]["notes"]
+    assert notes == ["remote share target 100% not reached: no movable onsite agent left at an open or closing site (4 moved, 6 needed)"]
+
+
+def test_markdown_report_keeps_line_breaks_in_names_out_of_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tables = base_tables()
+    tables["sites"] = tables["sites"].with_columns(name=pl.Series(["Kenne\nwick", "Bo\x1b[31mise", "Tulsa"]))
+    folder = write_folder(tmp_path / "data", tables)
+    assert main(["report", "--data", str(folder), "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    # Issue 16: control characters are made visible (they used to become spaces), still on one row.
+    assert "| KEN | Kenne\\nwick |" in md and "| BOI | Bo\\x1b[31mise |" in md and "\x1b" not in md

@@ -14,6 +14,7 @@ from queries.config import load_settings
 from tests.screen import loaded
 from tui.app import WfplanApp
 from tui.dialogs import FormDialog
+from tui.screens.headcount import HeadcountScreen
 from tui.screens.site_costs import SiteCostsScreen
 
 SIZES = [(80, 24), (160, 48)]
@@ -167,3 +168,14 @@ async def test_undo_and_redo_say_what_they_did_on_any_screen(small_folder: Path,
         assert notifications(app)[-1] == "Redid: close KEN"
         await pilot.press("ctrl+r")
         assert notifications(app)[-1] == "Nothing to redo"
+
+
+async def test_palette_commands_run(small_folder: Path) -> None:
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"go: headcount", "enter")
+        await pilot.pause()
+        assert app.current_mode == "headcount" and isinstance(app.screen, HeadcountScreen)

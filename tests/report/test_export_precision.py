@@ -13,7 +13,7 @@ import pytest
 from queries.format import money, share
 from queries.report.table_export import ExportTable, ascii_heading, csv_text, markdown_text, write_parquet
 from tests.screen import loaded
-from tests.test_keys_and_feedback import make_app
+from tests.tui.test_keys_and_feedback import make_app
 
 
 def noisy_table() -> ExportTable:

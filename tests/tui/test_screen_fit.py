@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.screen import loaded, screen_lines, screen_words
-from tests.test_keys_and_feedback import make_app
+from tests.tui.test_keys_and_feedback import make_app
 from tui.dialogs import TextDialog, flow
 
 

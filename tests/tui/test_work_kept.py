@@ -246,3 +246,32 @@ async def test_a_bug_in_a_dialogs_handler_shows_a_screen_then_stops(small_folder
     assert "Your unsaved scenario edits are in" in app.crash_message
     assert [c.site_id for c in load_scenario(scenarios / "autosave.toml").closures] == ["KEN"]
     assert len(list((tmp_path / "state").rglob("crash-*.log"))) == 1
+
+
+async def test_a_bug_stops_the_app_without_a_traceback_and_keeps_the_edits(
+    small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual hands an exception raised in any handler to App._handle_exception."""
+    from queries.model.scenario import load_scenario
+
+    monkeypatch.setenv("WFPLAN_SCENARIOS_FOLDER", str(tmp_path / "scenarios"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = make_app(small_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "c", "enter")
+        await pilot.pause()
+        try:
+            _ = 1 / 0
+        except ZeroDivisionError as error:
+            app._handle_exception(error)
+        await pilot.pause()
+    assert app.return_code == 1
+    message = app.crash_message.replace("\n", " ")  # printed by `wfplan` once the terminal is back
+    assert message.startswith("wfplan stopped after an unexpected error: division by zero The details are in ")
+    assert "Traceback" not in message
+    autosave = tmp_path / "scenarios" / "autosave.toml"
+    assert f"Your unsaved scenario edits are in {autosave} (ctrl+o opens it)" in message
+    assert [c.site_id for c in load_scenario(autosave).closures] == ["KEN"]
+    logs = list((tmp_path / "state").rglob("crash-*.log"))
+    assert len(logs) == 1 and "ZeroDivisionError" in logs[0].read_text()
