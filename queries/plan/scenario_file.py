@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import tomlkit
 
 from queries.atomic_file import write_atomically
+from queries.errors import WfplanError
 from queries.model.scenario import Meta, Scenario
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from queries.model.period import DataRange
 
 
-class SaveError(Exception):
+class SaveError(WfplanError):
     """A scenario could not be written; the message names the file and why."""
 
 

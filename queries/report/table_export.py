@@ -19,13 +19,14 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from queries.atomic_file import default_file_mode, write_atomically
+from queries.errors import WfplanError
 from queries.format import visible
 
 # format -> file suffix
 FORMATS: dict[str, str] = {"csv": ".csv", "parquet": ".parquet", "markdown": ".md"}
 
 
-class ExportError(Exception):
+class ExportError(WfplanError):
     """A table could not be written; the message names the file and why."""
 
 
