@@ -1,6 +1,6 @@
 """Benchmarks 3 and 7: the app on the large folder, in one session.
 
-`python -m bench.bigapp --data DIR --changes N` runs wfplan in-process with Textual's Pilot
+`python -m bench.bigapp --data DIR --changes N [--screens 4]` runs wfplan in-process with Textual's Pilot
 (headless, 120x40) and prints one JSON object:
 
 - `peak_mib_screens` (benchmark 7): the process's peak resident memory after loading the
@@ -36,7 +36,7 @@ from bench.profiling import Timing
 SCREENS = {"1": "sites", "2": "headcount", "3": "reach", "4": "kpis"}
 
 
-async def measure(folder: Path, changes: int) -> dict[str, object]:
+async def measure(folder: Path, changes: int, screens: str = "1234") -> dict[str, object]:
     from bench.common import empty_config
     from bench.profiling import record_calls, record_queries
     from queries.config import load_settings
@@ -47,22 +47,23 @@ async def measure(folder: Path, changes: int) -> dict[str, object]:
     from tui.screens.site_costs import SiteCostsScreen
 
     app = WfplanApp(settings=load_settings(empty_config()), folder=folder)
-    screens = [SiteCostsScreen, HeadcountScreen, ReachScreen, KpiScreen]
+    classes = [SiteCostsScreen, HeadcountScreen, ReachScreen, KpiScreen]
     start = time.perf_counter()
-    with record_queries() as queries, record_calls([(cls, "show") for cls in screens]) as shows:
-        return await _session(app, folder, changes, start, queries, shows)
+    with record_queries() as queries, record_calls([(cls, "show") for cls in classes]) as shows:
+        return await _session(app, folder, changes, start, queries, shows,
+                              {k: v for k, v in SCREENS.items() if k in screens})
 
 
 async def _session(app: Any, folder: Path, changes: int, start: float,
-                   queries: list[Timing], shows: list[Timing]) -> dict[str, object]:
+                   queries: list[Timing], shows: list[Timing], visit: dict[str, str]) -> dict[str, object]:
     import duckdb
 
     from bench.baselines.duckdb_groupby import groupby_seconds
     from bench.profiling import FrameClock, memory_steps, peak_mib, rss_mib, slowest
 
-    refresh: dict[str, list[float]] = {name: [] for name in SCREENS.values()}
+    refresh: dict[str, list[float]] = {name: [] for name in visit.values()}
     baseline: list[float] = []
-    redraw: dict[str, list[Timing]] = {name: [] for name in SCREENS.values()}
+    redraw: dict[str, list[Timing]] = {name: [] for name in visit.values()}
     async with app.run_test(size=(120, 40)) as pilot:
 
         async def kpis_shown() -> None:
@@ -79,7 +80,7 @@ async def _session(app: Any, folder: Path, changes: int, start: float,
         load_queries, load_memory = slowest(queries), memory_steps(queries)
         peak_loaded = peak_mib()
 
-        for key, name in SCREENS.items():
+        for key, name in visit.items():
             await pilot.press(key)
             await pilot.pause()
             if name == "kpis":
@@ -95,7 +96,7 @@ async def _session(app: Any, folder: Path, changes: int, start: float,
         groupby_seconds(bare, folder, str(app.period.start), str(app.period.end))  # warm, as the app is
         as_of, end = app.period.as_of, app.period.end
         n = 0
-        for key, name in SCREENS.items():
+        for key, name in visit.items():
             await pilot.press(key)
             await pilot.pause()
             if name == "kpis":
@@ -139,8 +140,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--changes", type=int, default=3)
+    parser.add_argument("--screens", default="1234", help="the screens to visit and change the period on, e.g. 4")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(measure(args.data, args.changes))))
+    print(json.dumps(asyncio.run(measure(args.data, args.changes, args.screens))))
 
 
 if __name__ == "__main__":

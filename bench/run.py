@@ -27,6 +27,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` and wfplan import
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import coldstart, commands
+from bench import scale as size_axis
 from bench.common import BENCH, FULL, PYTHON, QUICK, REPO, BenchError, Plan, Result, Samples, run_json, run_measured, runs_within
 from bench.data import demo_folder, ensure_demo, kpi_rows
 
@@ -95,6 +96,13 @@ def measure_report_engines(plan: Plan, raw: dict[str, Any]) -> None:
     raw["report_engines"] = {"spark_seconds": [r.seconds for r in spark], "duckdb_seconds": [r.seconds for r in duckdb]}
 
 
+def measure_scale(plan: Plan, raw: dict[str, Any]) -> None:
+    # One run of each command per size (two at the smaller ones while they fit the budget):
+    # the size table is about how cost grows, which a 3x step in data shows well past noise.
+    raw["scale"] = size_axis.measure(list(plan.sizes), runs=2, budget=plan.step_budget / len(plan.sizes),
+                                 changes=plan.period_changes, log=log)
+
+
 # Benchmark 6 runs first: when the large folder is not cached, its first run writes it.
 STEPS: list[tuple[str, str, Callable[[Plan, dict[str, Any]], None]]] = [
     ("6", "wfplan demo", measure_demo),
@@ -104,6 +112,7 @@ STEPS: list[tuple[str, str, Callable[[Plan, dict[str, Any]], None]]] = [
     ("4", "what-if edits", measure_edits),
     ("8", "closure optimizer, 500 sites x 36 months", measure_optimize),
     ("9", "wfplan report on Spark and on DuckDB", measure_report_engines),
+    ("10", "how cost grows with size", measure_scale),
 ]
 
 
@@ -253,6 +262,28 @@ def build_results(plan: Plan, raw: dict[str, Any], large_rows: int | None) -> li
         r9.wfplan = Samples("wfplan report --engine spark --data LARGE (JVM start included)", engines["spark_seconds"])
         r9.baseline = Samples("wfplan report --data LARGE (DuckDB)", engines["duckdb_seconds"])
     rows += [r8, r9]
+
+    # 10: how cost grows with size, read between the two largest sizes
+    sizes = raw.get("scale")
+    for letter, key in zip("abc", size_axis.WHAT, strict=True):
+        label, base_label = size_axis.WHAT[key]
+        r = Result(f"10{letter}", f"Growth with size: {label}", "s", other_target="time grows <= data")
+        if isinstance(sizes, dict):
+            r.note = sizes["error"]
+        elif sizes:
+            top = sizes[-1]
+            r.name += f", {top['agents']:,} agents"
+            r.wfplan = Samples(f"{label}, {top['agents']:,} agents", top[key]["wfplan"])
+            r.baseline = Samples(f"{base_label}, {top['agents']:,} agents", top[key]["baseline"])
+            step = size_axis.growth(sizes)[-1]
+            r.other_met = step[key]["linear"]
+            r.details = {"sizes": [{k: s[k] for k in ("agents", "days", "kpi_rows", key)} for s in sizes],
+                         "growth": [{**{k: g[k] for k in ("from_agents", "to_agents", "data_growth")}, key: g[key]}
+                                    for g in size_axis.growth(sizes)]}
+            r.note = (f"from {step['from_agents']:,} to {step['to_agents']:,} agents the KPI rows grow "
+                      f"x{step['data_growth']:.2f} and {label} x{step[key]['growth']:.2f} "
+                      f"(its baseline x{step[key]['baseline_growth']:.2f})")
+        rows.append(r)
     return rows
 
 
@@ -386,6 +417,10 @@ def write_results_md(results: list[Result], report: dict[str, Any]) -> Path:
         "the absolute figure, with the target.",
         "",
     ]
+    if isinstance(report["raw"].get("scale"), list) and report["raw"]["scale"]:
+        lines += ["## How cost grows with size (benchmark 10)", "",
+                  "Median seconds of wfplan vs its same-run baseline at each size (ratio in brackets).", "",
+                  *size_axis.table(report["raw"]["scale"]), ""]
     if notes(results):
         lines += ["## Notes: what holds each unmet target back, and where the time goes", ""]
         lines += [f"- **{note.split(':', 1)[0]}**:{note.split(':', 1)[1]}" for note in notes(results)] + [""]
@@ -403,12 +438,21 @@ def update_readme(results_md: str) -> None:
     text = readme.read_text(encoding="utf-8")
     if README_START not in text or README_END not in text:
         return
-    keep = [line for line in results_md.splitlines()
-            if line.startswith(("Latest full run", "Machine:", "Data:", "|"))]
-    keep = [line.replace("[README.md](README.md)", "[bench/README.md](bench/README.md)") for line in keep]
-    body = "\n\n".join(line for line in keep if not line.startswith("|"))
-    table = "\n".join(line for line in keep if line.startswith("|"))
-    section = f"{README_START}\n{body}\n\n{table}\n{README_END}"
+    lines = results_md.splitlines()
+    # The suite's table is the first block of table lines; the size table (benchmark 10)
+    # comes with its heading, up to the notes.
+    first = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    end = next((i for i in range(first, len(lines)) if not lines[i].startswith("|")), len(lines))
+    head_lines = [line.replace("[README.md](README.md)", "[bench/README.md](bench/README.md)")
+                  for line in lines[:first] if line.startswith(("Latest full run", "Machine:", "Data:"))]
+    body = "\n\n".join(head_lines)
+    table = "\n".join(lines[first:end])
+    size = ""
+    if "## How cost grows with size (benchmark 10)" in lines:
+        start = lines.index("## How cost grows with size (benchmark 10)")
+        stop = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        size = "\n\n" + "\n".join(["**How cost grows with size (benchmark 10)**", *lines[start + 1:stop]]).rstrip()
+    section = f"{README_START}\n{body}\n\n{table}{size}\n{README_END}"
     head, rest = text.split(README_START, 1)
     readme.write_text(head + section + rest.split(README_END, 1)[1], encoding="utf-8")
 
@@ -444,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             log(traceback.format_exc())
             for key in {"6": ["demo"], "5": ["check"], "3,7": ["bigapp"], "1,2": ["coldstart"], "4": ["edits"],
                         "8": ["optimize"],
-                        "9": ["report_engines"]}[ids]:
+                        "9": ["report_engines"], "10": ["scale"]}[ids]:
                 raw[key] = {"error": f"not measured: {err}"}
         log(f"  ({time.perf_counter() - step_began:.0f} s)")
 
@@ -455,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     large_rows = kpi_rows(large) if large.exists() else None
     results = build_results(plan, raw, large_rows)
     if wanted is not None:
-        results = [r for r in results if r.id[0] in wanted]
+        results = [r for r in results if r.id.rstrip("abcd") in wanted]
     info["load_average_at_end"] = os.getloadavg()
     report = {
         "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
