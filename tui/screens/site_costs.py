@@ -22,10 +22,9 @@ from textual.widgets import DataTable
 
 from queries.config import RemoteParams
 from queries.format import clip, count, date, money, number, share
-from queries.model.commute import with_site_commute
-from queries.model.costs import site_totals
 from queries.model.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.model.scenario import Closure, SiteChange
+from queries.model.site_table import site_rows, site_total
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.state import EditScenario
@@ -116,16 +115,9 @@ class SiteCostsScreen(PlanScreen):
         """The table's rows: scenario site costs, plus the sites the scenario closes."""
         session = self.wf.state.session
         assert session is not None
-        scenario = session.evaluate()
+        scenario, base = session.evaluate(), session.baseline_evaluation
         closures = {c.site_id: c.close_date for c in session.scenario.closures}
-        base = session.baseline_evaluation.site_costs
-        rows = pl.concat([
-            scenario.site_costs.with_columns(closes=pl.lit(None, dtype=pl.Date)),
-            base.filter(pl.col("site_id").is_in(list(closures))).with_columns(
-                closes=pl.col("site_id").replace_strict(closures, default=None, return_dtype=pl.Date)
-            ),
-        ])
-        rows = with_site_commute(rows, session.evaluate().commute, session.baseline_evaluation.commute, list(closures))
+        rows = site_rows(scenario.site_costs, base.site_costs, closures, scenario.commute, base.commute)
         names = session.baseline.sites.select("site_id", "name")
         # A name from the data can be any length; the fixed first column must leave room.
         rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
@@ -185,21 +177,15 @@ class SiteCostsScreen(PlanScreen):
             table.move_cursor(column=keep_column, animate=False)
 
     def _total_row(self, rows: pl.DataFrame) -> dict[str, Any]:
-        """The totals row: the sites shown that the scenario keeps open."""
-        open_rows = rows.filter(pl.col("closes").is_null())
-        totals = site_totals(open_rows)
+        """The totals row: the sites shown that the scenario keeps open (queries/model/site_table.py)."""
+        total = site_total(rows)
         # A closed site's row keeps its figures (struck out); the total says, in the status
         # column (wide enough already for "closes DATE"), that it leaves them out.
-        closed = len(rows) - len(open_rows)
+        closed = total["closed_sites"]
         return {
-            "site": f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total",
+            **total,
+            "site": f"Total ({total['open_sites']} shown)" if self.state_filter or self.status_filter else "Total",
             "status": f"{closed} closed left out" if closed else "", "lease_end": None, "closes": None,
-            "lease_annual": open_rows["lease_annual"].sum(), "opex_annual": open_rows["opex_annual"].sum(),
-            "cost_per_seat": totals["annual_cost"] / totals["seats"] if totals["seats"] else None,
-            "cost_per_seat_used": totals["annual_cost"] / totals["seat_demand"] if totals["seat_demand"] else None,
-            "agents_onsite": int(open_rows["agents_onsite"].sum()), "agents_hybrid": int(open_rows["agents_hybrid"].sum()),
-            "commute_cost": open_rows["commute_cost"].sum() if open_rows["commute_cost"].null_count() < len(open_rows) else None,
-            **totals,
         }
 
     def export_table(self) -> ExportTable | None:
