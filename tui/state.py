@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # annotations only: importing this module must not import the
     from queries.plan.session import PlanSession
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: its fields hold data frames
 class Loaded:
     """What the app has loaded for the data folder; the app replaces it whole
     (`dataclasses.replace`) and bumps its `revision` (`kpi_revision` for `kpi_inputs`)."""
