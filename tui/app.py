@@ -1,7 +1,8 @@
 """The wfplan Textual app: six planning screens over one data folder and one scenario.
 
-The app owns the state (engine, period, `PlanSession`) and bumps `revision` whenever it
-changes; screens watch `revision` and redraw. Loading the folder (the contract check, then
+The app owns the state (the engine, and what it loaded as one frozen `Loaded`: period, data,
+`PlanSession`) and bumps `revision` whenever it changes; screens watch `revision` and redraw,
+and ask for changes with messages (tui/state.py) that the handlers below carry out. Loading the folder (the contract check, then
 the as-of workforce) runs in a thread worker on its own DuckDB cursor; a new load cancels
 the one in flight and interrupts its query. Failures open a dialog, never a traceback.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,6 +31,7 @@ from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
 from tui.messages import ContractBroken, DataLoaded, KpisLoaded, LoadProgress
 from tui.screens.site_costs import SiteCostsScreen
+from tui.state import ChoosePeriod, EditScenario, Loaded, ReloadData, WantKpis
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -103,12 +106,8 @@ class WfplanApp(App[None]):
         self.folder = folder
         self.scenario_path = scenario_path
         self.engine: Engine | None = None
-        self.period: Period | None = None
-        self.data: PlanData | None = None
-        self.session: PlanSession | None = None
-        self.kpi_inputs: KpiInputs | None = None
-        self.data_stamp: DataStamp | None = None
-        """What the loaded data looks like (rows, dates), for scenario files' [meta]."""
+        self.state = Loaded()
+        """What is loaded (period, data, session, KPI sums), replaced whole; screens read it."""
         # The jobs the load and KPI workers run on, so that a newer request interrupts them.
         self._loading_job: Job | None = None
         self._kpi_job: Job | None = None
@@ -131,6 +130,41 @@ class WfplanApp(App[None]):
             self.notify(note, severity="warning", timeout=10)
         self.load_data()
 
+    # What is loaded, read-only: `state` is replaced whole (tests and bench read these too).
+    @property
+    def period(self) -> Period | None:
+        return self.state.period
+
+    @property
+    def data(self) -> PlanData | None:
+        return self.state.data
+
+    @property
+    def session(self) -> PlanSession | None:
+        return self.state.session
+
+    @property
+    def kpi_inputs(self) -> KpiInputs | None:
+        return self.state.kpi_inputs
+
+    @property
+    def data_stamp(self) -> DataStamp | None:
+        return self.state.data_stamp
+
+    # -- what the screens ask for (tui/state.py) -------------------------------------------
+
+    def on_edit_scenario(self, message: EditScenario) -> None:
+        self.edit_scenario(message.scenario)
+
+    def on_choose_period(self, message: ChoosePeriod) -> None:
+        self.change_period(message.as_of, message.start, message.end)
+
+    def on_want_kpis(self, message: WantKpis) -> None:
+        self.request_kpis()
+
+    def on_reload_data(self, message: ReloadData) -> None:
+        self.action_reload()
+
     # -- loading --------------------------------------------------------------------------
 
     def action_reload(self) -> None:
@@ -143,7 +177,8 @@ class WfplanApp(App[None]):
         while self._problems_shown():
             self.pop_screen()
         self.cancel_loading()
-        self.session, self.kpi_inputs, self.status = None, None, "checking the data folder…"
+        self.state = replace(self.state, session=None, kpi_inputs=None)
+        self.status = "checking the data folder…"
         self.revision += 1
         self._load()
 
@@ -171,7 +206,7 @@ class WfplanApp(App[None]):
         self._requested_period = (period.as_of, period.start, period.end)  # F5 keeps it too
         if self.period is not None and period.as_of == self.period.as_of:
             self._cancel("kpi", self._kpi_job)  # the old period's KPIs are not wanted now
-            self.period, self.kpi_inputs = period, None
+            self.state = replace(self.state, period=period, kpi_inputs=None)
             self.revision += 1
             return
         self._kept_session = self.session or self._kept_session  # mid-reload, the kept one
@@ -198,7 +233,7 @@ class WfplanApp(App[None]):
 
     def on_kpis_loaded(self, message: KpisLoaded) -> None:
         if self.period is not None and message.inputs.period == self.period:
-            self.kpi_inputs = message.inputs
+            self.state = replace(self.state, kpi_inputs=message.inputs)
             self.kpi_revision += 1
         else:  # another period's, finished before it could be cancelled: load this one's
             self.call_later(self.request_kpis)
@@ -268,10 +303,11 @@ class WfplanApp(App[None]):
         self.status = message.text
 
     def on_data_loaded(self, message: DataLoaded) -> None:
-        self.engine, self.period, self.data = message.engine, message.period, message.data
+        self.engine = message.engine
         reopened = self._kept_session is None and message.session.scenario_path is not None
-        self.session, self._kept_session = message.session, None
-        self.data_stamp = message.stamp
+        self.state = replace(self.state, period=message.period, data=message.data, session=message.session,
+                             data_stamp=message.stamp)
+        self._kept_session = None
         self._folder_state, self._told_changed = message.folder_state, False
         self._loading_job = None
         self.status = ""

@@ -65,7 +65,7 @@ def ask_and_export(screen: PlanScreen, fmt: str) -> None:
         return
     app = screen.wf
     folder = exports_folder(app.settings.exports_folder)
-    as_of = app.period.as_of if app.period is not None else None
+    as_of = app.state.period.as_of if app.state.period is not None else None
     stem = default_stem(table.name, as_of)
 
     def chosen(choice: ExportChoice | None) -> None:

@@ -1,16 +1,21 @@
-"""What the screens may read from the app, and the calls they may make up to it.
+"""What the screens may read from the app, and the messages they post up to it.
 
 Screens and widgets never import `tui.app` (an import contract in pyproject.toml): they see
-the app through this protocol. State flows down (the loaded data, the period, the planner's
-session, read here); changes flow up (an edit, another period, a request for KPIs), and the
-app alone owns the workers and the engine that carry them out.
+the app through this protocol. State flows down: what the app has loaded is one frozen
+`Loaded`, replaced whole whenever something in it changes, so a screen that reads
+`self.wf.state` once sees one period with its own data, session and KPI sums. Changes flow
+up as messages (`EditScenario`, `ChoosePeriod`, `WantKpis`, `ReloadData`) that a screen posts
+and that bubble to the app, which alone owns the workers and the engine that carry them out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from textual.message import Message
 
 if TYPE_CHECKING:  # annotations only: importing this module must not import the core
     from queries.config import Settings
@@ -22,18 +27,28 @@ if TYPE_CHECKING:  # annotations only: importing this module must not import the
     from queries.plan.session import PlanSession
 
 
+@dataclass(frozen=True, eq=False)  # compared by identity: its fields hold data frames
+class Loaded:
+    """What the app has loaded for the data folder; the app replaces it whole
+    (`dataclasses.replace`) and bumps its `revision` (`kpi_revision` for `kpi_inputs`)."""
+
+    period: Period | None = None
+    data: PlanData | None = None
+    session: PlanSession | None = None
+    """None while the data folder is being checked and loaded. The session itself is the
+    planner's work in progress (scenario, undo history), changed only by the app."""
+    kpi_inputs: KpiInputs | None = None
+    """The KPI sums of `period`; None until a `WantKpis` has loaded them."""
+    data_stamp: DataStamp | None = None
+    """What the loaded data looks like (rows, dates), for scenario files' [meta]."""
+
+
 class PlanState(Protocol):
     """The app as a screen sees it."""
 
     settings: Settings
     folder: Path
-    period: Period | None
-    data: PlanData | None
-    session: PlanSession | None
-    """None while the data folder is being checked and loaded."""
-    kpi_inputs: KpiInputs | None
-    """The KPI sums of `period`; None until `request_kpis` has loaded them."""
-    data_stamp: DataStamp | None
+    state: Loaded
     status: str
     """What the app is doing while there is no session (checking, loading), for the info bar."""
 
@@ -41,18 +56,40 @@ class PlanState(Protocol):
         """Where scenario files are saved."""
         ...
 
-    def edit_scenario(self, scenario: Scenario) -> None:
-        """Make `scenario` the active one (undoable); every screen redraws from it."""
-        ...
+    # Shorthands for `state.period`, `state.session` and `state.kpi_inputs`, read by the KPI
+    # screen until its rewrite (branch kpi) reads `state`; new code reads `state`.
+    @property
+    def period(self) -> Period | None: ...
 
-    def change_period(self, as_of: dt.date | None, start: dt.date | None, end: dt.date | None) -> None:
-        """Use another period; another as-of date reloads the data, keeping the scenario."""
-        ...
+    @property
+    def session(self) -> PlanSession | None: ...
 
-    def action_reload(self) -> None:
-        """Check and load the data folder again; the scenario, its edits and its history stay."""
-        ...
+    @property
+    def kpi_inputs(self) -> KpiInputs | None: ...
 
-    def request_kpis(self) -> None:
-        """Load the KPI sums of the current period in a worker, unless loaded or loading."""
-        ...
+
+# -- what a screen asks of the app: posted, bubbling from the screen to the app ---------------
+
+
+@dataclass
+class EditScenario(Message):
+    """Make `scenario` the active one (undoable); every screen redraws from it."""
+
+    scenario: Scenario
+
+
+@dataclass
+class ChoosePeriod(Message):
+    """Use another period; another as-of date reloads the data, keeping the scenario."""
+
+    as_of: dt.date | None
+    start: dt.date | None
+    end: dt.date | None
+
+
+class WantKpis(Message):
+    """Load the KPI sums of the current period in a worker, unless loaded or loading."""
+
+
+class ReloadData(Message):
+    """Check and load the data folder again; the scenario, its edits and its history stay."""

@@ -65,7 +65,7 @@ class PlanScreen(Screen[None]):
     """The app's state changed while another screen was shown: redraw when this one is back."""
 
     def _revision_changed(self) -> None:
-        loading = self.wf.session is None
+        loading = self.wf.state.session is None
         for widget in self.query(".needs-data"):
             widget.loading = loading
         if loading:
@@ -79,7 +79,7 @@ class PlanScreen(Screen[None]):
             self._stale = True
 
     def on_screen_resume(self) -> None:
-        if self._stale and self.wf.session is not None:
+        if self._stale and self.wf.state.session is not None:
             self._stale = False
             self.show()
 
@@ -97,7 +97,7 @@ class PlanScreen(Screen[None]):
 
     def no_export_reason(self) -> str:
         """What to tell the planner when `export_table` has nothing."""
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return "Nothing to export yet: the data is not loaded"
         return f"The {self.SCREEN_TITLE} screen has no table to export"
 

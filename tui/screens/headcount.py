@@ -35,6 +35,7 @@ from queries.model.scenario import RemoteTarget
 from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.state import EditScenario
 from tui.widgets.mix_chart import MixChart, MonthMix
 from tui.widgets.whole_columns import WholeColumnTable
 
@@ -78,7 +79,7 @@ class HeadcountScreen(PlanScreen):
 
     def target(self) -> tuple[float, int | None]:
         """The scenario's remote target and pace, else the configured target."""
-        session = self.wf.session
+        session = self.wf.state.session
         target = session.scenario.remote_target
         if target is not None:
             return target.share, target.conversions_per_month
@@ -87,11 +88,11 @@ class HeadcountScreen(PlanScreen):
     def plan(self) -> tuple[Any, float | None]:
         """The transition plan, and the remote share it starts from: the scenario's
         workforce before its own remote-target move (closures already applied)."""
-        session = self.wf.session
+        session = self.wf.state.session
         start = session.evaluate_scenario(session.scenario.model_copy(update={"remote_target": None}))
         counts = {m: float(v["headcount"]) for m, v in headcount_by_mode(start.workforce).items()}
         target, pace = self.target()
-        trend = monthly_trend(self.wf.data.monthly)
+        trend = monthly_trend(self.wf.state.data.monthly)
         if pace is None:  # default: the pace the data shows
             pace = round(observed_conversions(trend))
         plan = transition_plan(counts, start.workforce.as_of, target, pace, observed_rates(trend))
@@ -100,16 +101,16 @@ class HeadcountScreen(PlanScreen):
     # -- drawing ----------------------------------------------------------------------------
 
     def show(self) -> None:
-        data = self.wf.data
+        data = self.wf.state.data
         # The figures on as-of are the active scenario's, as on every other screen; the
         # baseline's total and share follow, labelled. The monthly trend is history.
-        scenario = self.wf.session.evaluate().workforce
+        scenario = self.wf.state.session.evaluate().workforce
         workforce = scenario if self.site is None else site_workforce(scenario, self.site)
         base = data.workforce if self.site is None else site_workforce(data.workforce, self.site)
         self.query_one("#mix", Static).update(self._mix_table(workforce, base))
         plan, start_share = self.plan()
         self.query_one("#plan", Static).update(
-            self._plan_table(plan, start_share, self.wf.session.evaluate().outcome.remote_share))
+            self._plan_table(plan, start_share, self.wf.state.session.evaluate().outcome.remote_share))
         trend = monthly_trend(data.monthly, self.site)
         where = "all sites" if self.site is None else self.site
         self.query_one(MixChart).plot(
@@ -198,8 +199,8 @@ class HeadcountScreen(PlanScreen):
         for label, key in (("Site", "site"), ("Onsite", "onsite"), ("Hybrid", "hybrid"), ("Remote", "remote"),
                            ("Total", "total"), ("Remote %", "share")):
             table.add_column(Text(label, justify="left" if key == "site" else "right"), key=key)
-        names = dict(self.wf.data.workforce.sites.select("site_id", "name").iter_rows())
-        for r in by_site(self.wf.session.evaluate().workforce).iter_rows(named=True):
+        names = dict(self.wf.state.data.workforce.sites.select("site_id", "name").iter_rows())
+        for r in by_site(self.wf.state.session.evaluate().workforce).iter_rows(named=True):
             total = r["onsite"] + r["hybrid"] + r["remote"]
             site = "remote, no site" if r["site_id"] is None else clip(f"{r['site_id']} {names.get(r['site_id'], '')}")
             table.add_row(
@@ -211,11 +212,11 @@ class HeadcountScreen(PlanScreen):
     def export_table(self) -> ExportTable | None:
         """The lower table as shown: months (newest first) or sites. Hires and leavers, shown
         as onsite/hybrid/remote, become one number column per mode."""
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return None
         where = "" if self.site is None else f"-{self.site.lower()}"
         if self.view == "months":
-            trend = monthly_trend(self.wf.data.monthly, self.site).sort("month", descending=True)
+            trend = monthly_trend(self.wf.state.data.monthly, self.site).sort("month", descending=True)
             frame = trend.select(
                 pl.col("month").alias("Month"),
                 *[pl.col(m).alias(m.capitalize()) for m in MODES],
@@ -224,8 +225,8 @@ class HeadcountScreen(PlanScreen):
             )
             shown = {"Month": lambda v: f"{v:%Y-%m}", "Remote %": share, **{m.capitalize(): count for m in MODES}}
             return ExportTable(f"headcount{where}-months", frame, shown)
-        names = dict(self.wf.data.workforce.sites.select("site_id", "name").iter_rows())
-        sites = by_site(self.wf.session.evaluate().workforce)
+        names = dict(self.wf.state.data.workforce.sites.select("site_id", "name").iter_rows())
+        sites = by_site(self.wf.state.session.evaluate().workforce)
         total = pl.col("onsite") + pl.col("hybrid") + pl.col("remote")
         frame = sites.select(
             pl.col("site_id").map_elements(lambda s: f"{s} {names.get(s, '')}".strip(), return_dtype=pl.Utf8)
@@ -240,7 +241,7 @@ class HeadcountScreen(PlanScreen):
     # -- actions ----------------------------------------------------------------------------
 
     def _set_target(self, share_: float | None = None, pace: int | None = None, keep_pace: bool = True) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         current = session.scenario.remote_target
         target, old_pace = self.target()
         new = RemoteTarget(
@@ -248,10 +249,10 @@ class HeadcountScreen(PlanScreen):
             sites=current.sites if current else None,
             conversions_per_month=old_pace if keep_pace and pace is None else pace,
         )
-        self.wf.edit_scenario(session.scenario.model_copy(update={"remote_target": new}))
+        self.post_message(EditScenario(session.scenario.model_copy(update={"remote_target": new})))
 
     def action_edit_target(self) -> None:
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return
         target, _ = self.target()
 
@@ -267,7 +268,7 @@ class HeadcountScreen(PlanScreen):
         ), apply)
 
     def action_edit_pace(self) -> None:
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return
         plan, _ = self.plan()
 
@@ -282,7 +283,7 @@ class HeadcountScreen(PlanScreen):
 
     def action_switch_view(self) -> None:
         self.view = "sites" if self.view == "months" else "months"
-        if self.wf.session is not None:
+        if self.wf.state.session is not None:
             self.show()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -295,7 +296,7 @@ class HeadcountScreen(PlanScreen):
 
     def action_drill(self) -> None:
         table: DataTable[Any] = self.query_one("#headcount-table", DataTable)
-        if self.wf.session is None or self.view != "sites" or not table.row_count:
+        if self.wf.state.session is None or self.view != "sites" or not table.row_count:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if not key:
@@ -312,7 +313,7 @@ class HeadcountScreen(PlanScreen):
             self.show()
 
     def action_explain(self) -> None:
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return
         plan, _ = self.plan()
         self.app.push_screen(TextDialog("Headcount, remote share and the plan", [

@@ -26,6 +26,7 @@ from queries.model.scenario import AhtDelta
 from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.state import ChoosePeriod, EditScenario, WantKpis
 from tui.widgets.trend_chart import TrendChart, axis_note
 from tui.widgets.whole_columns import WholeColumnTable
 
@@ -93,7 +94,7 @@ class KpiScreen(PlanScreen):
         for widget in self.query(".needs-kpis"):
             widget.loading = not ready
         if self.wf.session is not None and not ready and self.is_current:
-            self.wf.request_kpis()
+            self.post_message(WantKpis())
         if ready:
             self.show()
 
@@ -271,7 +272,7 @@ class KpiScreen(PlanScreen):
 
         def apply(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.wf.change_period(values["as_of"], values["start"], values["end"])
+                self.post_message(ChoosePeriod(values["as_of"], values["start"], values["end"]))
 
         self.app.push_screen(FormDialog("Period and as-of date", [
             ("start", "Period from", PeriodChoice, "start", period.start.isoformat(), False),
@@ -294,7 +295,7 @@ class KpiScreen(PlanScreen):
             self.notify("No onsite AHT to compare with in this period", severity="warning")
             return
         delta = {mode: aht[mode] / aht["onsite"] - 1 for mode in ("hybrid", "remote") if aht.get(mode)}
-        self.wf.edit_scenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)}))
+        self.post_message(EditScenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)})))
         self.notify("Scenario AHT delta (observed difference): " + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 
     def _take_adjusted_aht(self) -> None:
@@ -315,7 +316,7 @@ class KpiScreen(PlanScreen):
         if not delta:
             self.notify("No tenure-adjusted AHT difference to take; a shows the observed one", severity="warning")
             return
-        self.wf.edit_scenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)}))
+        self.post_message(EditScenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)})))
         self.notify("Scenario AHT delta (tenure-adjusted difference / onsite AHT): "
                     + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 

@@ -33,6 +33,7 @@ from queries.plan.session import PlanSession
 from queries.report.table_export import ExportTable
 from tui.dialogs import ErrorDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.state import EditScenario
 from tui.widgets.plan_chart import PlanChart
 from tui.widgets.whole_columns import WholeColumnTable
 
@@ -87,7 +88,7 @@ class PlanOverTimeScreen(PlanScreen):
     # -- the plan ---------------------------------------------------------------------------
 
     def show(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         assert session is not None
         self._generation += 1
         self.query_one("#plan-months").loading = True
@@ -100,7 +101,7 @@ class PlanOverTimeScreen(PlanScreen):
             self.app.call_from_thread(self._draw, generation, plan)
 
     def _draw(self, generation: int, plan: MonthlyPlan) -> None:
-        if generation != self._generation or self.wf.session is None:
+        if generation != self._generation or self.wf.state.session is None:
             return  # an older request, or the data is reloading
         self._plan = plan
         self.query_one("#plan-months").loading = False
@@ -176,14 +177,14 @@ class PlanOverTimeScreen(PlanScreen):
         return ExportTable("plan-months", frame, shown)
 
     def no_export_reason(self) -> str:
-        if self.wf.session is not None:
+        if self.wf.state.session is not None:
             return "Nothing to export yet: the plan is still being worked out"
         return super().no_export_reason()
 
     # -- explain ----------------------------------------------------------------------------
 
     def action_explain(self) -> None:
-        plan, session = self._plan, self.wf.session
+        plan, session = self._plan, self.wf.state.session
         if plan is None or session is None or not plan.months:
             self.notify("The plan is still being worked out")
             return
@@ -224,7 +225,7 @@ class PlanOverTimeScreen(PlanScreen):
     # -- the closure optimizer ------------------------------------------------------------------
 
     def action_optimize(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             self.notify("The data is still loading")
             return
@@ -272,7 +273,7 @@ class PlanOverTimeScreen(PlanScreen):
         if isinstance(result, str):
             self.app.push_screen(ErrorDialog("The closures could not be optimized", result))
             return
-        if session is not self.wf.session or scenario is not session.scenario:
+        if session is not self.wf.state.session or scenario is not session.scenario:
             self.notify("The scenario changed while optimizing; optimize again", severity="warning")
             return
         params = scenario.effective_parameters(session.base_params)
@@ -283,7 +284,7 @@ class PlanOverTimeScreen(PlanScreen):
 
         def apply(yes: bool | None) -> None:
             if yes:
-                self.wf.edit_scenario(result.scenario(scenario))
+                self.post_message(EditScenario(result.scenario(scenario)))
                 self.notify(f"Applied {len(result.closures)} closure(s) to the scenario (u undoes)")
 
         self.app.push_screen(ClosurePlanDialog(result, scenario, current, described), apply)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,9 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from queries.contract.check import CheckResult
-
-if TYPE_CHECKING:
-    from tui.state import PlanState
+from tui.state import ReloadData
 
 
 class ProblemsScreen(Screen[None]):
@@ -40,4 +38,4 @@ class ProblemsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def action_reload(self) -> None:
-        cast("PlanState", self.app).action_reload()  # pops this screen, keeps the scenario
+        self.post_message(ReloadData())  # the app pops this screen and keeps the scenario

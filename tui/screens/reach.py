@@ -24,6 +24,7 @@ from queries.model.reach import hiring_sites, pools, reach_multiplier, unknown_s
 from queries.report.table_export import ExportTable
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.state import EditScenario
 from tui.validators import KnownCodes
 from tui.widgets.region_map import MapPoint, RegionMap
 from tui.widgets.whole_columns import WholeColumnTable
@@ -74,7 +75,7 @@ class ReachScreen(PlanScreen):
 
     def regions(self) -> pl.DataFrame:
         """The scenario's regions with a `reach` label, filtered and sorted as chosen."""
-        reach = self.wf.session.evaluate().reach
+        reach = self.wf.state.session.evaluate().reach
         label = (
             pl.when(pl.col("in_onsite_reach") & pl.col("in_remote_reach")).then(pl.lit("both"))
             .when(pl.col("in_onsite_reach")).then(pl.lit("onsite only"))
@@ -89,12 +90,12 @@ class ReachScreen(PlanScreen):
         return rows.sort(self.sort_key, descending=self.sort_descending, nulls_last=True)
 
     def show(self) -> None:
-        evaluation = self.wf.session.evaluate()
+        evaluation = self.wf.state.session.evaluate()
         onsite, remote = pools(evaluation.reach)
         summary = self.query_one("#reach-summary", Static)
         summary.update(self._summary(onsite, remote, evaluation.params.hiring))
         summary.border_title = "Onsite vs remote hiring pool (scenario)"
-        regions = self.wf.session.regions
+        regions = self.wf.state.session.regions
         unknown = [] if regions is None else unknown_states(evaluation.params.hiring.allowed_states, regions)[0]
         if unknown:  # from a config or scenario file (the policy form refuses them): matches nothing
             summary.border_title += f" · ⚠ no region has state {', '.join(unknown)}"
@@ -142,7 +143,7 @@ class ReachScreen(PlanScreen):
 
     def export_table(self) -> ExportTable | None:
         """The regions as listed (filter and sort), names in full, shares as fractions."""
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return None
         frame = self.regions().select(pl.col(key).alias(label) for key, label, _ in COLUMNS)
         shown = {"CSRs": count, "Available": lambda v: number(v, 0), "Wage": wage, "Unemp": share,
@@ -157,13 +158,13 @@ class ReachScreen(PlanScreen):
         # Numbers sort largest first, names A to Z; the same key again reverses.
         self.sort_descending = not self.sort_descending if key == self.sort_key else COLUMNS[table.cursor_coordinate.column][2]
         self.sort_key = key
-        if self.wf.session is not None:
+        if self.wf.state.session is not None:
             self.show()
 
     def action_filter(self) -> None:
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return
-        states = sorted(set(self.wf.data.regions["state"].to_list()))
+        states = sorted(set(self.wf.state.data.regions["state"].to_list()))
 
         def apply(choice: tuple[str | None, str | None] | None) -> None:
             if choice is not None:
@@ -175,7 +176,7 @@ class ReachScreen(PlanScreen):
         ), apply)
 
     def action_policy(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             return
         current, configured = session.evaluate().params.hiring, session.base_params.hiring
@@ -190,7 +191,7 @@ class ReachScreen(PlanScreen):
             if values is not None:
                 values["allowed_states"] = [s.upper() for s in values["allowed_states"]]  # "az" is AZ
                 changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
-                self.wf.edit_scenario(session.scenario.with_parameters("hiring", changes))
+                self.post_message(EditScenario(session.scenario.with_parameters("hiring", changes)))
 
         optional = {"allowed_states", "utc_offsets", "max_median_wage"}
         self.app.push_screen(FormDialog(
@@ -202,9 +203,9 @@ class ReachScreen(PlanScreen):
         ), apply)
 
     def action_explain(self) -> None:
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return
-        evaluation = self.wf.session.evaluate()
+        evaluation = self.wf.state.session.evaluate()
         onsite, remote = pools(evaluation.reach)
         hiring = evaluation.params.hiring
         multiplier = reach_multiplier(onsite, remote)

@@ -120,7 +120,7 @@ class ScenariosScreen(PlanScreen):
 
     def show(self) -> None:
         # PlanScreen calls this only while the screen is shown (or when it is shown again).
-        session = self.wf.session
+        session = self.wf.state.session
         assert session is not None
         if session is not self._cache_session:
             self._cache, self._cache_session = {}, session
@@ -159,7 +159,7 @@ class ScenariosScreen(PlanScreen):
                     errors.append((letter, str(err)))
                     columns.append(Column(letter.upper()))
                     continue
-                stamp = self.wf.data_stamp
+                stamp = self.wf.state.data_stamp
                 other = None if stamp is None else changed_data_warning(choice.name, scenario.meta, stamp)
                 columns.append(Column(letter.upper(), scenario.name, choice, evaluation, other_data=other))
         if not get_current_worker().is_cancelled:
@@ -179,7 +179,7 @@ class ScenariosScreen(PlanScreen):
         return self._cache[key]
 
     def on_scenarios_screen_compared(self, message: Compared) -> None:
-        if message.generation != self._generation or self.wf.session is None:
+        if message.generation != self._generation or self.wf.state.session is None:
             return  # an older request, or the data is reloading (the table shows it loading)
         self._columns, self._files, self._skipped = message.columns, message.files, message.skipped
         if not self._b_chosen:
@@ -205,11 +205,11 @@ class ScenariosScreen(PlanScreen):
     # -- drawing ----------------------------------------------------------------------------
 
     def on_resize(self) -> None:
-        if self._columns and self.wf.session is not None:
+        if self._columns and self.wf.state.session is not None:
             self._draw()
 
     def _draw(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             return
         self._draw_legend()
@@ -339,7 +339,7 @@ class ScenariosScreen(PlanScreen):
     def export_table(self) -> ExportTable | None:
         """The figures as compared: baseline, A, B and each one's difference from the
         baseline, numbers as numbers ("n/a" empty); Markdown shows them as on screen."""
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None or not self._columns:
             return None
         base = session.baseline_evaluation.outcome
@@ -373,7 +373,7 @@ class ScenariosScreen(PlanScreen):
     # -- actions ----------------------------------------------------------------------------
 
     def action_choose(self, letter: str) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             self.notify("The data is still loading")
             return
@@ -386,14 +386,14 @@ class ScenariosScreen(PlanScreen):
                 return
             self.choices[letter] = choice
             self._b_chosen = self._b_chosen or letter == "b"
-            if self.wf.session is not None:
+            if self.wf.state.session is not None:
                 self.show()
 
         self.app.push_screen(ChooseDialog(f"Scenario {letter.upper()}: the active one or a saved file", options,
                                           hint="enter to compare, esc to cancel"), chosen)
 
     def action_explain(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         shown = [c for c in self._columns if c.evaluation is not None]
         if session is None or not shown:
             self.notify("Nothing to explain yet: choose A or B first")

@@ -22,12 +22,12 @@ from textual.widgets import DataTable
 
 from queries.config import RemoteParams
 from queries.format import clip, count, date, money, number, share
-from queries.model.commute import with_site_commute
-from queries.model.costs import site_totals
 from queries.model.explain import SITE_FIGURES, explain_outcome, explain_site_figure
 from queries.model.scenario import Closure, SiteChange
+from queries.model.site_table import site_rows, site_total
 from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.state import EditScenario
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.scenario_panel import ScenarioPanel
 from tui.widgets.whole_columns import WholeColumnTable
@@ -113,18 +113,11 @@ class SiteCostsScreen(PlanScreen):
 
     def rows(self) -> pl.DataFrame:
         """The table's rows: scenario site costs, plus the sites the scenario closes."""
-        session = self.wf.session
+        session = self.wf.state.session
         assert session is not None
-        scenario = session.evaluate()
+        scenario, base = session.evaluate(), session.baseline_evaluation
         closures = {c.site_id: c.close_date for c in session.scenario.closures}
-        base = session.baseline_evaluation.site_costs
-        rows = pl.concat([
-            scenario.site_costs.with_columns(closes=pl.lit(None, dtype=pl.Date)),
-            base.filter(pl.col("site_id").is_in(list(closures))).with_columns(
-                closes=pl.col("site_id").replace_strict(closures, default=None, return_dtype=pl.Date)
-            ),
-        ])
-        rows = with_site_commute(rows, session.evaluate().commute, session.baseline_evaluation.commute, list(closures))
+        rows = site_rows(scenario.site_costs, base.site_costs, closures, scenario.commute, base.commute)
         names = session.baseline.sites.select("site_id", "name")
         # A name from the data can be any length; the fixed first column must leave room.
         rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
@@ -137,7 +130,7 @@ class SiteCostsScreen(PlanScreen):
         return rows.sort(self.sort_key, descending=self.sort_descending, nulls_last=True)
 
     def show(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         assert session is not None
         rows = self.rows()
         self._fill_table(rows)
@@ -155,7 +148,7 @@ class SiteCostsScreen(PlanScreen):
         self._split_height(len(rows))
 
     def on_resize(self) -> None:
-        if self.wf.session is not None:
+        if self.wf.state.session is not None:
             self._split_height(len(self.rows()))
 
     def _split_height(self, sites: int) -> None:
@@ -174,7 +167,7 @@ class SiteCostsScreen(PlanScreen):
         for column in COLUMNS:
             arrow = (" ▼" if self.sort_descending else " ▲") if column.key == self.sort_key else ""
             table.add_column(Text(column.label + arrow, justify="right" if column.numeric else "left"), key=column.key)
-        baseline = {r["site_id"]: r for r in self.wf.session.baseline_evaluation.site_costs.iter_rows(named=True)}
+        baseline = {r["site_id"]: r for r in self.wf.state.session.baseline_evaluation.site_costs.iter_rows(named=True)}
         for row in rows.iter_rows(named=True):
             table.add_row(*self._cells(row, baseline.get(row["site_id"])), key=row["site_id"])
         table.add_row(*self._cells(self._total_row(rows), None, style="bold"), key=TOTAL_KEY)
@@ -184,21 +177,15 @@ class SiteCostsScreen(PlanScreen):
             table.move_cursor(column=keep_column, animate=False)
 
     def _total_row(self, rows: pl.DataFrame) -> dict[str, Any]:
-        """The totals row: the sites shown that the scenario keeps open."""
-        open_rows = rows.filter(pl.col("closes").is_null())
-        totals = site_totals(open_rows)
+        """The totals row: the sites shown that the scenario keeps open (queries/model/site_table.py)."""
+        total = site_total(rows)
         # A closed site's row keeps its figures (struck out); the total says, in the status
         # column (wide enough already for "closes DATE"), that it leaves them out.
-        closed = len(rows) - len(open_rows)
+        closed = total["closed_sites"]
         return {
-            "site": f"Total ({len(open_rows)} shown)" if self.state_filter or self.status_filter else "Total",
+            **total,
+            "site": f"Total ({total['open_sites']} shown)" if self.state_filter or self.status_filter else "Total",
             "status": f"{closed} closed left out" if closed else "", "lease_end": None, "closes": None,
-            "lease_annual": open_rows["lease_annual"].sum(), "opex_annual": open_rows["opex_annual"].sum(),
-            "cost_per_seat": totals["annual_cost"] / totals["seats"] if totals["seats"] else None,
-            "cost_per_seat_used": totals["annual_cost"] / totals["seat_demand"] if totals["seat_demand"] else None,
-            "agents_onsite": int(open_rows["agents_onsite"].sum()), "agents_hybrid": int(open_rows["agents_hybrid"].sum()),
-            "commute_cost": open_rows["commute_cost"].sum() if open_rows["commute_cost"].null_count() < len(open_rows) else None,
-            **totals,
         }
 
     def export_table(self) -> ExportTable | None:
@@ -206,10 +193,10 @@ class SiteCostsScreen(PlanScreen):
         scenario closes keeps its figures, its status reads "closes DATE"."""
         from queries.report.table_export import ExportTable
 
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             return None
         rows = self.rows()
-        names = dict(self.wf.session.baseline.sites.select("site_id", "name").iter_rows())
+        names = dict(self.wf.state.session.baseline.sites.select("site_id", "name").iter_rows())
         records = [
             {**r, "site": f"{r['site_id']} {names.get(r['site_id'], '')}".strip(),
              "status": f"closes {r['closes']}" if r["closes"] is not None else r["status"]}
@@ -244,9 +231,9 @@ class SiteCostsScreen(PlanScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer Close on an open site and Reopen on one the scenario closes (footer shows one)."""
-        if action in ("close_site", "reopen_site") and self.wf.session is not None and self.is_mounted:
+        if action in ("close_site", "reopen_site") and self.wf.state.session is not None and self.is_mounted:
             site_id = self._cursor_site()
-            closed = site_id is not None and self.wf.session.scenario.closure(site_id) is not None
+            closed = site_id is not None and self.wf.state.session.scenario.closure(site_id) is not None
             return closed == (action == "reopen_site")
         return True
 
@@ -261,7 +248,7 @@ class SiteCostsScreen(PlanScreen):
         return None if key == TOTAL_KEY else key
 
     def _site_or_tell(self) -> str | None:
-        if self.wf.session is None:
+        if self.wf.state.session is None:
             self.notify("The data is still loading")
             return None
         site_id = self._cursor_site()
@@ -276,11 +263,11 @@ class SiteCostsScreen(PlanScreen):
         key = COLUMNS[table.cursor_coordinate.column].key
         self.sort_descending = not self.sort_descending if key == self.sort_key else False
         self.sort_key = key
-        if self.wf.session is not None:
+        if self.wf.state.session is not None:
             self.show()
 
     def action_filter(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             return
         states = sorted(set(session.baseline.sites["state"].to_list()))
@@ -296,14 +283,14 @@ class SiteCostsScreen(PlanScreen):
 
     def action_chart(self) -> None:
         self.chart_metric = (self.chart_metric + 1) % len(CHART_METRICS)
-        if self.wf.session is not None:
+        if self.wf.state.session is not None:
             self.show()
 
     def action_close_site(self) -> None:
         site_id = self._site_or_tell()
         if site_id is None:
             return
-        session = self.wf.session
+        session = self.wf.state.session
         if session.scenario.closure(site_id):
             self.notify(f"{site_id} is already closed in this scenario; o reopens it")
             return
@@ -317,7 +304,7 @@ class SiteCostsScreen(PlanScreen):
 
         def close(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.wf.edit_scenario(session.scenario.with_closure(Closure(site_id=site_id, **values)))
+                self.post_message(EditScenario(session.scenario.with_closure(Closure(site_id=site_id, **values))))
 
         self.app.push_screen(FormDialog(
             f"Close {site_id} {clip(site['name'], 40)}",
@@ -334,16 +321,16 @@ class SiteCostsScreen(PlanScreen):
         site_id = self._site_or_tell()
         if site_id is None:
             return
-        if not self.wf.session.scenario.closure(site_id):
+        if not self.wf.state.session.scenario.closure(site_id):
             self.notify(f"{site_id} is not closed in this scenario")
             return
-        self.wf.edit_scenario(self.wf.session.scenario.without_closure(site_id))
+        self.post_message(EditScenario(self.wf.state.session.scenario.without_closure(site_id)))
 
     def action_edit_costs(self) -> None:
         site_id = self._site_or_tell()
         if site_id is None:
             return
-        session = self.wf.session
+        session = self.wf.state.session
         base = session.baseline.sites.filter(pl.col("site_id") == site_id).row(0, named=True)
         change = session.scenario.site_change(site_id) or SiteChange(site_id=site_id)
         figures = ("lease_annual", "opex_annual", "lease_break_fee")
@@ -359,7 +346,7 @@ class SiteCostsScreen(PlanScreen):
                 return
             # A figure equal to the data is no change: the scenario file stays minimal.
             kept = {k: v for k, v in values.items() if v is not None and v != base[k]}
-            self.wf.edit_scenario(session.scenario.with_site_change(SiteChange(site_id=site_id, **kept)))
+            self.post_message(EditScenario(session.scenario.with_site_change(SiteChange(site_id=site_id, **kept))))
 
         self.app.push_screen(FormDialog(
             f"Costs of {site_id} {clip(base['name'], 40)}",
@@ -368,7 +355,7 @@ class SiteCostsScreen(PlanScreen):
         ), edit)
 
     def action_remote_costs(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             return
         current = session.evaluate().params.remote
@@ -383,7 +370,7 @@ class SiteCostsScreen(PlanScreen):
             if values is None:
                 return
             changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
-            self.wf.edit_scenario(session.scenario.with_parameters("remote", changes))
+            self.post_message(EditScenario(session.scenario.with_parameters("remote", changes)))
 
         self.app.push_screen(FormDialog(
             "Remote costs (scenario)",
@@ -391,7 +378,7 @@ class SiteCostsScreen(PlanScreen):
         ), edit)
 
     def action_explain(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             return
         table: DataTable[Any] = self.query_one("#sites", DataTable)
@@ -410,7 +397,7 @@ class SiteCostsScreen(PlanScreen):
         self.app.push_screen(TextDialog(f"{site_id}: {label}", lines))
 
     def action_explain_totals(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             return
         self.app.push_screen(TextDialog("Total annual cost, savings and payback",

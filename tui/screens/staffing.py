@@ -24,6 +24,7 @@ from queries.model.staffing import intraday_profile, weekly_staffing
 from queries.report.table_export import ExportTable
 from tui.dialogs import FormDialog, TextDialog
 from tui.screens.base import PlanScreen
+from tui.state import EditScenario
 from tui.widgets.whole_columns import WholeColumnTable
 
 SPARKS = " ▁▂▃▄▅▆▇█"
@@ -75,7 +76,7 @@ class StaffingScreen(PlanScreen):
         yield Static(id="staff-day", classes="needs-data")
 
     def show(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         evaluation = session.evaluate()
         if evaluation.staffing is None:
             self.query_one("#staff-day", Static).update(Text(
@@ -121,7 +122,7 @@ class StaffingScreen(PlanScreen):
 
     def export_table(self) -> ExportTable | None:
         """The queues table as shown (ASA in seconds; "vs baseline" 0 where it shows —)."""
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None or session.evaluate().staffing is None:
             return None
         queues = session.evaluate().staffing.queues
@@ -140,7 +141,7 @@ class StaffingScreen(PlanScreen):
         return ExportTable("staffing-queues", frame, shown)
 
     def no_export_reason(self) -> str:
-        if self.wf.session is not None:
+        if self.wf.state.session is not None:
             return "Nothing to export: this data folder has no forecast, so staffing has no table"
         return super().no_export_reason()
 
@@ -198,7 +199,7 @@ class StaffingScreen(PlanScreen):
         day.border_title = "Required agents across the day (average of each half hour)"
 
     def action_targets(self) -> None:
-        session = self.wf.session
+        session = self.wf.state.session
         if session is None:
             return
         current, configured = session.evaluate().params.staffing, session.base_params.staffing
@@ -206,7 +207,7 @@ class StaffingScreen(PlanScreen):
         def apply(values: dict[str, Any] | None) -> None:
             if values is not None:
                 changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
-                self.wf.edit_scenario(session.scenario.with_parameters("staffing", changes))
+                self.post_message(EditScenario(session.scenario.with_parameters("staffing", changes)))
 
         shown = {name: "" if getattr(current, name) is None else plain(getattr(current, name)) for name, _, _ in TARGETS}
         self.app.push_screen(FormDialog(

@@ -31,13 +31,14 @@ class InfoBar(Static):
         app = cast("PlanState", self.app)
         text = Text(f" {self.title} ", style="bold reverse")
         text.append(f" {visible(app.folder.name)}")
-        if app.period is not None:
-            p = app.period
+        state = app.state
+        if state.period is not None:
+            p = state.period
             text.append(f" │ as of {p.as_of} │ {p.start} → {p.end}")
-        if app.session is not None:
+        if state.session is not None:
             text.append(" │ ")
-            text.append(visible(app.session.scenario.name), style="bold")
-            if app.session.dirty:
+            text.append(visible(state.session.scenario.name), style="bold")
+            if state.session.dirty:
                 text.append(" ●", style="bold")  # unsaved edits, as in editors
         elif app.status:
             text.append(f" │ {app.status}", style="italic")
