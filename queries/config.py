@@ -28,6 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
+from queries.contract.location import RemoteFolder, parse_location
 from queries.errors import WfplanError
 
 ENV_PREFIX = "WFPLAN_"
@@ -243,8 +244,9 @@ class Settings(BaseSettings, Parameters):
         validate_assignment=True,
     )
 
-    data_folder: Path | None = None
-    """Folder of Parquet exports; unset uses the demo folder in the user cache."""
+    data_folder: Path | RemoteFolder | None = None
+    """Folder of Parquet exports, or its URI (file://, or s3a://, abfss://, gs://, hdfs:// for the
+    Spark engine); unset uses the demo folder in the user cache."""
     scenarios_folder: Path | None = None
     """Where scenario files are saved; unset uses the user data folder."""
     exports_folder: Path | None = None
@@ -253,6 +255,16 @@ class Settings(BaseSettings, Parameters):
     duckdb: DuckDBSettings | None = None
     """Deprecated: the same keys now live in `[engine.duckdb]`; still read (see `deprecations`)."""
     kpi: KpiSettings = Field(default_factory=KpiSettings)
+
+    @field_validator("data_folder", mode="before")
+    @classmethod
+    def _data_location(cls, value: object) -> object:
+        # A URI is kept whole: Path("s3a://b/x") would make it s3a:/b/x.
+        if isinstance(value, str):
+            return parse_location(value)
+        if isinstance(value, Path):
+            return value.expanduser()
+        return value
 
     @model_validator(mode="after")
     def _old_duckdb_section(self) -> Settings:

@@ -510,7 +510,7 @@ class WfplanApp(App[None]):
         session, engine, period = self.session, self.engine, self.period
         stamp = self.data_stamp
         if stamp is None:  # not expected once loaded; the fingerprint alone still tells changes apart
-            stamp = DataStamp(data_fingerprint([f for s in engine.tables.values() for f in s.files]), {}, None, None)
+            stamp = DataStamp(data_fingerprint([f for s in engine.tables.values() for f in s.local_files()]), {}, None, None)
         scenario = with_meta(scenario, period.as_of, stamp)
         try:
             save_scenario(scenario, path, self.folder)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from queries.config import ConfigError, Settings, load_settings
+from queries.contract.location import DataLocation
 from queries.engines.protocol import EngineError
 from queries.format import visible, visible_lines
 
@@ -109,6 +110,15 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-09-30, got {text!r}") from None
 
 
+def data_location(text: str) -> DataLocation:
+    from queries.contract.location import LocationError, parse_location
+
+    try:
+        return parse_location(text)
+    except LocationError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -189,8 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", type=Path, metavar="PATH", default=argparse.SUPPRESS,
                         help="settings file (default: $WFPLAN_CONFIG, else the user config folder)")
     data = argparse.ArgumentParser(add_help=False)
-    data.add_argument("--data", type=Path, metavar="DIR", default=argparse.SUPPRESS,
-                      help="folder of Parquet exports (default: configured, else the demo data)")
+    data.add_argument("--data", type=data_location, metavar="DIR", default=argparse.SUPPRESS,
+                      help="folder of Parquet exports, or its URI: file://, or s3a://, abfss://, gs://, "
+                      "hdfs:// with --engine spark (default: configured, else the demo data)")
     data.add_argument("--engine", choices=["duckdb", "spark"], default=argparse.SUPPRESS,
                       help="query engine (default: [engine] name in the settings, else duckdb)")
     data.add_argument("--spark-remote", metavar="URL", default=argparse.SUPPRESS,
@@ -506,10 +517,10 @@ def default_demo_folder() -> Path:
     return user_cache_path("wfplan") / f"demo-v{DEMO_VERSION}"
 
 
-def data_folder(settings: Settings) -> Path:
-    """The configured folder, else the demo folder, generated on first use."""
+def data_folder(settings: Settings) -> DataLocation:
+    """The configured folder (or URI), else the demo folder, generated on first use."""
     if settings.data_folder is not None:
-        return settings.data_folder.expanduser()
+        return settings.data_folder
     folder = default_demo_folder()
     if not folder.exists():
         from queries.demo.generate import generate_demo

@@ -17,18 +17,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from queries.contract.location import RemoteFolder
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 # wfplan's own page (titled, no font from another host); textual-serve's statics stay its own.
 TEMPLATES = Path(__file__).parent / "serve_templates"
 
 
-def app_args(data: Path | None = None, scenario: Path | None = None, config: Path | None = None) -> list[str]:
+def app_args(data: Path | RemoteFolder | None = None, scenario: Path | None = None,
+             config: Path | None = None) -> list[str]:
     """The `wfplan` options that open the same app: absolute paths, since the server's
-    working folder is not the browser user's concern."""
+    working folder is not the browser user's concern (a data URI as it is)."""
     args: list[str] = []
     for option, path in (("--config", config), ("--data", data), ("--scenario", scenario)):
-        if path is not None:
+        if isinstance(path, RemoteFolder):
+            args += [option, path.uri]
+        elif path is not None:
             args += [option, str(Path(path).expanduser().resolve())]
     return args
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from queries.contract.location import DataLocation, RemoteFolder
 from queries.contract.problems import MAX_EXAMPLES, Problem
 from queries.contract.schema import TABLES, Column, Reference, Table, accepts, type_name
 from queries.contract.sources import TableSource, locate_tables
@@ -31,7 +32,7 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass
 class CheckResult:
-    folder: Path
+    folder: DataLocation
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -69,7 +70,7 @@ class CheckResult:
 
 
 def open_folder(
-    folder: Path, settings: EngineSettings | None = None,
+    folder: DataLocation, settings: EngineSettings | None = None,
     progress: Progress | None = None, *, use_cache: bool = False,
 ) -> tuple[Engine, CheckResult]:
     """Check a folder and hand back the engine with its views, as the app and report do."""
@@ -78,7 +79,7 @@ def open_folder(
 
 
 def check_folder(
-    folder: Path, engine: Engine | None = None, progress: Progress | None = None, *,
+    folder: DataLocation, engine: Engine | None = None, progress: Progress | None = None, *,
     use_cache: bool = False,
 ) -> CheckResult:
     """Check `folder`; define its views on `engine` (a new one if None) as a side effect.
@@ -139,13 +140,15 @@ def check_folder(
     return result
 
 
-def _cache_key(folder: Path, passed: dict[str, TableSource]) -> str | None:
+def _cache_key(folder: DataLocation, passed: dict[str, TableSource]) -> str | None:
     from queries.contract import check_cache as cache
 
+    if isinstance(folder, RemoteFolder):
+        return None  # stat-based: a remote folder is checked every time
     if cache.cache_folder().resolve().is_relative_to(folder.resolve()):
         return None  # never write into the data folder, even through a cache folder in it
     try:
-        return cache.exports_fingerprint(folder, [f for source in passed.values() for f in source.files])
+        return cache.exports_fingerprint(folder, [f for source in passed.values() for f in source.local_files()])
     except OSError:
         return None
 
@@ -168,16 +171,17 @@ def _from_cache(result: CheckResult, key: str) -> bool:
 # -- schema gate ----------------------------------------------------------------------------
 
 
-def _schema_problems(folder: Path, source: TableSource) -> list[Problem]:
+def _schema_problems(folder: DataLocation, source: TableSource) -> list[Problem]:
     table = TABLES[source.name]
     problems: list[Problem] = []
     missing: dict[str, list[str]] = defaultdict(list)
     wrong: dict[tuple[str, str], list[str]] = defaultdict(list)
     for path in source.files:
-        shown = _relative(folder, path)
+        shown = _relative(_root(folder, source), path)
         try:
             # The footer's schema only: no data page is read here.
-            types = {field.name: field.type for field in pq.read_schema(path)}
+            filesystem = source.remote.fs if source.remote else None
+            types = {field.name: field.type for field in pq.read_schema(str(path), filesystem=filesystem)}
         except (pa.ArrowException, OSError) as err:
             problems.append(Problem(shown, f"unreadable: not a Parquet file, or corrupt ({first_line(err)})"))
             continue
@@ -203,7 +207,7 @@ def _schema_problems(folder: Path, source: TableSource) -> list[Problem]:
     return problems
 
 
-def _partition_key_problems(folder: Path, source: TableSource) -> list[Problem]:
+def _partition_key_problems(folder: DataLocation, source: TableSource) -> list[Problem]:
     """Hive folders (`key=value/`) add a column named `key`; one that names a contract column
     would silently replace the file's values, so it is refused."""
     if not source.is_folder:
@@ -214,7 +218,7 @@ def _partition_key_problems(folder: Path, source: TableSource) -> list[Problem]:
         for part in path.relative_to(source.path).parent.parts:
             key = part.split("=", 1)[0]
             if "=" in part and key in columns:
-                clashes[key].append(_relative(folder, path.parent))
+                clashes[key].append(_relative(_root(folder, source), path.parent))
     return [
         Problem(source.shown, f"partition folders are named after this contract column ({key}=...); "
                 "rename the folders or drop the partitioning", column=key,
@@ -223,12 +227,17 @@ def _partition_key_problems(folder: Path, source: TableSource) -> list[Problem]:
     ]
 
 
+def _root(folder: DataLocation, source: TableSource) -> PurePath:
+    """The data folder as a path its tables' files are under (a remote one's, in its file system)."""
+    return source.remote.root if source.remote else PurePath(str(folder))
+
+
 def _file_examples(files: list[str], total: int) -> tuple[str, ...]:
     shown = tuple(files[:MAX_EXAMPLES])
     return shown if len(files) == total == 1 else (f"in {len(files)} of {total} files",) + shown
 
 
-def _relative(folder: Path, path: Path) -> str:
+def _relative(folder: PurePath, path: PurePath) -> str:
     try:
         return str(path.relative_to(folder))
     except ValueError:

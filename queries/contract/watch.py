@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from queries.contract.location import RemoteFolder
+
 FileState = tuple[str, int, int, int]
 """(path relative to the data folder, size in bytes, modification time, change time in ns).
 
@@ -22,13 +24,19 @@ UNREADABLE = -1
 """Size and time of an entry that cannot be listed or stat'ed: a change like any other."""
 
 
-def folder_state(folder: Path) -> tuple[FileState, ...]:
+def folder_state(folder: Path | RemoteFolder) -> tuple[FileState, ...]:
     """The Parquet files under `folder` (at any depth), sorted; empty when it is gone.
 
     A file that vanishes between listing and `stat` is left out; a sub-folder that cannot
     be listed appears as one entry of UNREADABLE size and time, so that losing (or
     regaining) access is seen as a change.
     """
+    if not isinstance(folder, Path):  # a remote folder (a URI) is not watched
+        return ()
+    return _local_state(folder)
+
+
+def _local_state(folder: Path) -> tuple[FileState, ...]:
     entries: list[FileState] = []
 
     def unreadable(err: OSError) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import polars as pl
 
+from queries.contract.location import DataLocation, RemoteFolder
 from queries.contract.schema import TABLES, Table
 from queries.contract.sources import TableSource
 from queries.engines.protocol import (
@@ -70,7 +71,12 @@ class DuckDBAdapter:
 
     name = "duckdb"
 
-    def connect(self, folder: Path, settings: EngineSettings) -> Engine:
+    def connect(self, folder: DataLocation, settings: EngineSettings) -> Engine:
+        if isinstance(folder, RemoteFolder):
+            raise EngineError(
+                f"{folder}: the DuckDB engine reads data folders on this machine only (a local path or "
+                f"file:// URI); to read {folder.scheme}:// choose the Spark engine (--engine spark, "
+                "or [engine] name = \"spark\")")
         options = settings.duckdb
         try:
             return Engine(folder, threads=options.threads, memory_limit=options.memory_limit)
@@ -123,7 +129,7 @@ class Engine(JobsPerThread[DuckDBJob]):
     capabilities = Capabilities(progress=True, interrupt=True, local_files_only=True)
 
     def __init__(self, folder: Path, *, threads: int | None = None, memory_limit: str | None = None):
-        self.folder = folder
+        self.folder: DataLocation = folder
         # Where DuckDB spills what does not fit in memory_limit. Its default is ".tmp" in the
         # working directory, which may be the data folder: wfplan never writes there.
         config: dict[str, Any] = {"temp_directory": str(spill_folder(folder))}

@@ -17,7 +17,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from queries.errors import WfplanError
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from queries.config import EngineSettings
+    from queries.contract.location import DataLocation
     from queries.contract.sources import TableSource
 
 Params = Mapping[str, Any] | None
@@ -89,7 +89,7 @@ class Engine(Queries, Protocol):
 
     name: str
     capabilities: Capabilities
-    folder: Path
+    folder: DataLocation
     tables: dict[str, TableSource]
 
     def add_table(self, source: TableSource) -> None:
@@ -152,7 +152,7 @@ class EngineAdapter(Protocol):
 
     name: str
 
-    def connect(self, folder: Path, settings: EngineSettings) -> Engine:
+    def connect(self, folder: DataLocation, settings: EngineSettings) -> Engine:
         ...
 
 
@@ -183,7 +183,7 @@ def _spark() -> EngineAdapter:
 ADAPTERS: dict[str, Callable[[], EngineAdapter]] = {"duckdb": _duckdb, "spark": _spark}
 
 
-def connect(folder: Path, settings: EngineSettings | None = None) -> Engine:
+def connect(folder: DataLocation, settings: EngineSettings | None = None) -> Engine:
     """The engine `settings` names, over `folder` (DuckDB with its defaults when None)."""
     if settings is None:
         from queries.config import EngineSettings

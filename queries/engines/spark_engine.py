@@ -32,13 +32,14 @@ import warnings
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from queries.contract.location import DataLocation
 from queries.contract.schema import TABLES, Table
 from queries.contract.sources import TableSource
 from queries.engines.protocol import Capabilities, EngineError, JobsPerThread, Params, QueryCancelled, first_line
@@ -103,7 +104,7 @@ class SparkAdapter:
 
     name = "spark"
 
-    def connect(self, folder: Path, settings: EngineSettings) -> SparkEngine:
+    def connect(self, folder: DataLocation, settings: EngineSettings) -> SparkEngine:
         return SparkEngine(folder, new_session(settings.spark))
 
 
@@ -350,9 +351,9 @@ class SparkEngine(JobsPerThread[SparkJob]):
     """Spark over one data folder (a `queries.engines.protocol.Engine`)."""
 
     name = "spark"
-    capabilities = Capabilities(progress=False, interrupt=True, local_files_only=True)
+    capabilities = Capabilities(progress=False, interrupt=True, local_files_only=False)
 
-    def __init__(self, folder: Path, session: SparkSession) -> None:
+    def __init__(self, folder: DataLocation, session: SparkSession) -> None:
         self.folder = folder
         self.session = session
         super().__init__()
@@ -364,7 +365,7 @@ class SparkEngine(JobsPerThread[SparkJob]):
         if refusal:
             raise EngineError(refusal)
         try:
-            raw = self.session.read.parquet(*[str(f) for f in source.files])
+            raw = self.session.read.parquet(*[source.uri(f) for f in source.files])
             raw.createOrReplaceTempView(f"raw_{source.name}")
             # Column names and types are the contract's constants, never from the data.
             typed = raw.selectExpr(*[f"CAST(`{c.name}` AS {VIEW_TYPES[c.kind]}) AS `{c.name}`" for c in table.columns])
@@ -410,7 +411,11 @@ def unreadable_by_spark(source: TableSource, table: Table) -> str | None:
     for path in source.files:
         shown = _shown(source, path)
         try:
-            schema = pq.ParquetFile(path).schema
+            if source.remote:
+                with source.remote.fs.open_input_file(str(path)) as remote_file:
+                    schema = pq.ParquetFile(remote_file).schema
+            else:
+                schema = pq.ParquetFile(path).schema
         except (pa.ArrowException, OSError):
             continue  # the check's schema gate names an unreadable file itself
         for i in range(len(schema)):
@@ -431,7 +436,7 @@ def unreadable_by_spark(source: TableSource, table: Table) -> str | None:
     return None
 
 
-def _shown(source: TableSource, path: Path) -> str:
+def _shown(source: TableSource, path: PurePath) -> str:
     try:
         return f"{source.path.name}/{path.relative_to(source.path)}" if source.is_folder else path.name
     except ValueError:

@@ -21,6 +21,11 @@ and prints Spark SQL. Each rewrite keeps DuckDB's meaning exactly:
   (`nan`, `inf`, `15000000.0`); it becomes a CASE that writes them as DuckDB does (see `_float_text`).
 - `$name` parameters become Spark's named markers `:name`, bound by `spark.sql(text, args=...)`,
   never formatted in.
+- A SELECT that joins `kpi_daily` itself to `assignments` gets `/*+ BROADCAST(alias) */` for
+  the assignments (the check's KPI-rows-without-assignment step). Spark broadcasts a table
+  only while its files are under `spark.sql.autoBroadcastJoinThreshold` (10 MB): the
+  assignments of about 700,000 agents are past it, and the join would then shuffle and sort
+  every KPI row. A hint changes the plan, never the rows.
 
 Nothing here imports Spark: the translation is plain text in, text out, and tested as such.
 """
@@ -71,6 +76,8 @@ def rewrite(tree: exp.Expr) -> exp.Expr:
     for table in list(tree.find_all(exp.Table)):
         if isinstance(table.this, exp.GenerateSeries):
             _explode_sequence(table)
+    for select in list(tree.find_all(exp.Select)):
+        _broadcast_assignments(select)
     # Innermost first: a rewritten child must not be visited again through its old parent.
     for node in list(_post_order(tree)):
         if isinstance(node, exp.Sub) and (_is_date(node.this, projections) and _is_date(node.expression, projections)):
@@ -102,6 +109,19 @@ def _explode_sequence(table: exp.Table) -> None:
         raise TranspileError("generate_series with an exclusive end (DuckDB's range) is not rewritten for Spark")
     sequence = exp.Anonymous(this="SEQUENCE", expressions=[a.copy() for a in args])
     table.set("this", exp.Anonymous(this="EXPLODE", expressions=[sequence]))
+
+
+def _broadcast_assignments(select: exp.Select) -> None:
+    """BROADCAST(the assignments' alias) on a SELECT whose own FROM and JOINs read both
+    `kpi_daily` and `assignments` (not through a CTE or subquery: those keep Spark's choice)."""
+    sources = [select.args["from_"].this] if select.args.get("from_") else []
+    sources += [join.this for join in select.args.get("joins") or []]
+    tables = {t.name: t.alias_or_name for t in sources if isinstance(t, exp.Table) and not t.db}
+    if "kpi_daily" not in tables or "assignments" not in tables:
+        return
+    hint = exp.JoinHint(this="BROADCAST", expressions=[exp.to_table(tables["assignments"])])
+    existing = select.args.get("hint")
+    select.set("hint", exp.Hint(expressions=[*(existing.expressions if existing else []), hint]))
 
 
 def _not_finite_negated(value: exp.Expr) -> exp.Expr:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import tomlkit
 
 from queries.atomic_file import write_atomically
+from queries.contract.location import RemoteFolder
 from queries.errors import WfplanError
 from queries.model.scenario import Meta, Scenario
 
@@ -63,10 +64,10 @@ def _toml_item(value: Any) -> Any:
     return value
 
 
-def save_scenario(scenario: Scenario, path: Path, data_folder: Path | None = None) -> None:
-    """Write `scenario` to `path` atomically; never into the data folder."""
+def save_scenario(scenario: Scenario, path: Path, data_folder: Path | RemoteFolder | None = None) -> None:
+    """Write `scenario` to `path` atomically; never into the data folder (a remote one is never local)."""
     path = path.expanduser()
-    if data_folder is not None and path.resolve().is_relative_to(data_folder.resolve()):
+    if isinstance(data_folder, Path) and path.resolve().is_relative_to(data_folder.resolve()):
         raise SaveError(f"{path}: wfplan never writes into the data folder; choose another folder")
     text = scenario_toml(scenario)
     try:
@@ -92,7 +93,8 @@ def data_stamp(engine: Engine, available: DataRange | None) -> DataStamp:
     """The stamp of the folder `engine` reads (a few small queries: run it off the UI thread)."""
     from queries.plan.loading import row_counts
 
-    files = [f for source in engine.tables.values() for f in source.files]
+    # A remote folder's files are not stat'ed: its stamp is its row counts and dates.
+    files = [f for source in engine.tables.values() for f in source.local_files()]
     first, last = (available.first, available.last) if available else (None, None)
     return DataStamp(data_fingerprint(files), row_counts(engine), first, last)
 

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from queries.atomic_file import default_file_mode, write_atomically
+from queries.contract.location import RemoteFolder
 from queries.errors import WfplanError
 from queries.format import visible
 
@@ -98,9 +99,9 @@ def export_path(name: str, folder: Path, fmt: str) -> Path:
     return path
 
 
-def check_target(path: Path, data_folder: Path | None) -> None:
+def check_target(path: Path, data_folder: Path | RemoteFolder | None) -> None:
     """Refuse a path inside the data folder (or the folder itself): wfplan only reads it."""
-    if data_folder is None:
+    if not isinstance(data_folder, Path):  # none, or a remote folder: no local path is in it
         return
     try:
         inside = path.resolve().is_relative_to(data_folder.resolve())

@@ -70,6 +70,19 @@ def test_float_columns_cast_to_text_are_written_as_duckdb_writes_them() -> None:
     assert "ISNAN(contacts)" in to_spark("SELECT CAST(contacts AS VARCHAR) FROM forecast")
 
 
+def test_assignments_joined_to_kpi_rows_are_broadcast() -> None:
+    """The check's KPI-rows-without-assignment join, by alias and by bare name; a join through a
+    CTE, or of other tables, keeps Spark's own choice."""
+    check = to_spark("SELECT k.agent_id FROM kpi_daily AS k LEFT JOIN assignments AS a "
+                     "ON a.agent_id = k.agent_id AND a.start_date <= k.date WHERE a.agent_id IS NULL")
+    assert flat(check).startswith("SELECT /*+ BROADCAST(a) */ k.agent_id FROM kpi_daily AS k LEFT JOIN assignments AS a ")
+    assert flat(to_spark("SELECT count(*) FROM assignments JOIN kpi_daily USING (agent_id)")) == (
+        "SELECT /*+ BROADCAST(assignments) */ COUNT(*) FROM assignments JOIN kpi_daily USING (agent_id)")
+    through_cte = to_spark("WITH r AS (SELECT * FROM kpi_daily) SELECT count(*) FROM r JOIN assignments AS s USING (agent_id)")
+    assert "BROADCAST" not in through_cte
+    assert "BROADCAST" not in to_spark("SELECT count(*) FROM agents AS g JOIN assignments AS s USING (agent_id)")
+
+
 def test_parameters_stay_bound_markers() -> None:
     assert flat(to_spark("SELECT * FROM agents WHERE hire_date <= $as_of AND fte > ?")) == (
         "SELECT * FROM agents WHERE hire_date <= :as_of AND fte > ?")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from queries.contract.location import RemoteFolder
 from tui.serve import DEFAULT_HOST, app_args, app_command, exposure_warning, public_url, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +57,10 @@ def test_the_command_runs_wfplan_on_the_same_files_by_absolute_path(tmp_path: Pa
                     "--scenario", str(tmp_path / "close ken.toml")]
     # textual-serve hands the command to a shell: the spaces must survive it.
     assert shlex.split(app_command(args)) == [sys.executable, "-m", "tui.cli", *args]
+
+
+def test_a_data_uri_is_passed_on_as_it_is() -> None:
+    assert app_args(RemoteFolder("s3a://lake/wfm exports")) == ["--data", "s3a://lake/wfm exports"]
 
 
 def test_options_not_given_are_left_to_the_app() -> None:
