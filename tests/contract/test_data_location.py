@@ -16,8 +16,8 @@ import pytest
 from queries.config import load_settings
 from queries.contract.location import LocationError, RemoteFolder, parse_location
 from queries.contract.sources import locate_tables
+from tests.contract.test_bad_input import run
 from tests.folders import base_tables, write_folder
-from tests.test_bad_input import run
 
 
 @pytest.mark.parametrize(("text", "expected"), [

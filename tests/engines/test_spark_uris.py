@@ -17,7 +17,7 @@ from queries.config import EngineSettings
 from queries.contract.check import check_folder
 from queries.contract.location import RemoteFolder
 from queries.engines.protocol import connect
-from tests.test_bad_input import build, cell, partitioned, run
+from tests.contract.test_bad_input import build, cell, partitioned, run
 
 
 def test_spark_checks_a_file_uri_as_duckdb_checks_the_folder(

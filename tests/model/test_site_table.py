@@ -3,7 +3,7 @@
 tests/folders.py as of 2026-03-31: KEN 10 seats, 100,000 lease + 50,000 opex, demand 2.4
 (A1, A2 onsite, A3 hybrid 2 days); BOI 8 seats, 60,000 + 30,000, demand 1 + 0.5 x 3/5 = 1.3
 (A5 onsite, A4 hybrid 3 days at 0.5 FTE); TUL 4 seats, 20,000 + 10,000, demand 1 (A7 onsite).
-Commute a year at 0.43 USD/km (tests/test_export.py): KEN 18,240 km (A1, A2; A3 lives too far),
+Commute a year at 0.43 USD/km (tests/report/test_export.py): KEN 18,240 km (A1, A2; A3 lives too far),
 BOI 5,472 km (A4; A5 too far), TUL 0 (A7 has no home region).
 """
 
