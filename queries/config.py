@@ -28,12 +28,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
+from queries.errors import ConfigError as ConfigError  # defined there: catching it needs no pydantic
+
 ENV_PREFIX = "WFPLAN_"
 CONFIG_ENV = "WFPLAN_CONFIG"
-
-
-class ConfigError(Exception):
-    """A configuration problem, worded for the user. Exit code 2."""
 
 
 class _Section(BaseModel):

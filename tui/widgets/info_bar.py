@@ -31,14 +31,22 @@ class InfoBar(Static):
         app = cast("PlanState", self.app)
         text = Text(f" {self.title} ", style="bold reverse")
         text.append(f" {visible(app.folder.name)}")
+        preview = app.preview if app.session is None else None  # a cold start's cached first screen
         if app.period is not None:
             p = app.period
             text.append(f" │ as of {p.as_of} │ {p.start} → {p.end}")
+        elif preview is not None:
+            text.append(f" │ as of {preview.as_of} │ {preview.start} → {preview.end}")
         if app.session is not None:
             text.append(" │ ")
             text.append(visible(app.session.scenario.name), style="bold")
             if app.session.dirty:
                 text.append(" ●", style="bold")  # unsaved edits, as in editors
+        elif preview is not None:
+            text.append(" │ ")
+            text.append(visible(preview.scenario), style="bold")
+            if app.status:  # the numbers are shown; what the load is doing still is, after them
+                text.append(f" │ {app.status}", style="italic")
         elif app.status:
             text.append(f" │ {app.status}", style="italic")
         self.update(text)
