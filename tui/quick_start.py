@@ -163,17 +163,38 @@ def code_version() -> str:
 
 
 def exports_fingerprint(folder: Path) -> str:
-    """The Parquet files under `folder` as they are on disk now (stat only, no reading)."""
-    from queries.contract.watch import folder_state
-
+    """The Parquet files under `folder` as they are on disk now (stat only, no reading): each
+    one's path, size, modification and change times, device and inode. Symbolic links are
+    followed, to folders too (a table folder may be one), each folder listed once."""
     digest = hashlib.sha256(f"{folder.resolve()}\n".encode())
-    for relative, size, mtime, ctime in folder_state(folder):
-        try:  # a replaced file gets a new inode, whatever its times say
-            stat = (folder / relative).stat()
-            where = f"{stat.st_dev}\0{stat.st_ino}"
+    entries: list[str] = []
+    seen: set[tuple[int, int]] = set()
+
+    def unreadable(err: OSError) -> None:  # losing (or regaining) access is a change too
+        entries.append(f"{err.filename}\0unreadable")
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=True):
+        try:
+            here = os.stat(root)
         except OSError:
-            where = "unreadable"
-        digest.update(f"{relative}\0{size}\0{mtime}\0{ctime}\0{where}\n".encode())
+            continue
+        if (here.st_dev, here.st_ino) in seen:  # a link back up the tree
+            dirs.clear()
+            continue
+        seen.add((here.st_dev, here.st_ino))
+        dirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".parquet"):
+                continue
+            path = os.path.join(root, name)
+            try:
+                st = os.stat(path)
+                entries.append(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\0"
+                               f"{st.st_ctime_ns}\0{st.st_dev}\0{st.st_ino}")
+            except OSError:
+                entries.append(f"{os.path.relpath(path, folder)}\0unreadable")
+    for entry in sorted(entries):
+        digest.update(f"{entry}\n".encode())
     return digest.hexdigest()[:32]
 
 

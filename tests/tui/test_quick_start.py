@@ -111,6 +111,20 @@ async def test_an_added_export_file_misses_the_cache(small_folder: Path) -> None
     assert launch("--data", str(small_folder))[1].first is None
 
 
+async def test_a_table_folder_behind_a_symbolic_link_is_fingerprinted_too(small_folder: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "sites"
+    elsewhere.mkdir(parents=True)
+    (small_folder / "sites.parquet").rename(elsewhere / "part.parquet")
+    (small_folder / "sites").symlink_to(elsewhere, target_is_directory=True)
+    live = await first_start("--data", str(small_folder))
+    assert site_row(live, "KEN")[5] == ("$100,000", "")
+    assert launch("--data", str(small_folder))[1].first is not None
+
+    sites = base_tables()["sites"].with_columns(lease_annual=pl.col("lease_annual") * 2)
+    sites.write_parquet(elsewhere / "part.parquet")
+    assert launch("--data", str(small_folder))[1].first is None
+
+
 async def test_changed_settings_environment_or_scenario_miss_the_cache(
         small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config, scenario = tmp_path / "c.toml", tmp_path / "s.toml"
