@@ -146,9 +146,13 @@ def build_results(plan: Plan, raw: dict[str, Any], large_rows: int | None) -> li
             r2.note = cold["harlequin"]
         start = raw.get("startup", {})
         if start and "error" not in start:
-            why = (f"of a start: importing the app {start['import_seconds']:.2f} s (Textual, DuckDB, polars and "
-                   f"pydantic-settings are all needed for the first numbers; the other screens and exporting "
-                   f"load when first used), opening the folder "
+            lookup = start.get("lookup_seconds", 0.0)
+            hit = "found" if start.get("cache_hit") else "NOT found"
+            why = (f"of a start: importing the app {start['import_seconds']:.2f} s (Textual, the shell and "
+                   f"Site costs; the other screens and exporting load when first used), the start cache "
+                   f"{lookup:.2f} s (entry {hit}: with it the first numbers are drawn now, and what follows "
+                   f"runs in the load's worker after that frame), importing the settings, DuckDB, polars "
+                   f"and the model {start.get('core_import_seconds', 0.0):.2f} s, opening the folder "
                    f"{start['check_seconds']:.2f} s (schema gate; the value rules' result comes from the check "
                    f"cache), workforce and planning model {start['data_seconds']:.2f} s, the rest Python "
                    f"starting, Textual starting and drawing")

@@ -29,14 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from queries.contract.location import RemoteFolder, parse_location
-from queries.errors import WfplanError
+from queries.errors import ConfigError as ConfigError  # defined there: catching it needs no pydantic
 
 ENV_PREFIX = "WFPLAN_"
 CONFIG_ENV = "WFPLAN_CONFIG"
-
-
-class ConfigError(WfplanError):
-    """A configuration problem, worded for the user. Exit code 2."""
 
 
 class _Section(BaseModel):

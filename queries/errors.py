@@ -10,3 +10,15 @@ from __future__ import annotations
 
 class WfplanError(Exception):
     """An error whose message is meant for the user."""
+
+
+# Defined here, not beside the code that raises them, so that code which only catches them
+# (the `wfplan` command, the app) need not import pydantic to do so: a cold start shows its
+# first numbers before that import (tui/quick_start.py).
+class ConfigError(WfplanError):
+    """A configuration problem, worded for the user. Exit code 2 (raised by queries.config)."""
+
+
+class ScenarioError(WfplanError):
+    """A scenario file or edit that cannot be used; the message names file, key and rule
+    (raised by queries.model.scenario)."""

@@ -59,3 +59,15 @@ async def test_every_screen_still_opens_with_its_key(small_folder: Path) -> None
             await pilot.press(key)
             await pilot.pause()
             assert app.screen.SCREEN_TITLE == title, key
+
+
+def test_the_app_and_the_command_import_no_data_library_before_the_first_frame() -> None:
+    """Benchmark 1: a start from the start cache (tui/quick_start.py) draws its first numbers
+    before polars, numpy, pydantic, DuckDB or pyarrow are imported; the load imports them in
+    its worker, after that frame."""
+    heavy = ["polars", "numpy", "pydantic", "pydantic_settings", "duckdb", "pyarrow", "scipy"]
+    probe = ("import sys, tui.cli, tui.app, tui.quick_start; "
+             f"print([m for m in {heavy!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -10,6 +10,7 @@ the one in flight and interrupts its query. Failures open a dialog, never a trac
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from importlib import import_module
@@ -24,9 +25,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from queries.cancel import Cancelled, cancel_when
 from queries.engines.protocol import Engine, Job, QueryCancelled, QueryError, connect
+from queries.errors import ConfigError, ScenarioError
 from queries.format import visible, visible_lines
-from queries.model.scenario import Scenario, ScenarioError
-from queries.plan.session import PlanSession
 from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
 from tui.messages import ContractBroken, DataLoaded, KpisLoaded, LoadProgress
@@ -39,8 +39,11 @@ if TYPE_CHECKING:
     from queries.config import Settings
     from queries.model.kpi import KpiInputs
     from queries.model.period import Period
+    from queries.model.scenario import Scenario
     from queries.plan.loading import PlanData
     from queries.plan.scenario_file import DataStamp
+    from queries.plan.session import PlanSession
+    from tui.quick_start import FirstScreen, QuickStart
 
 
 WATCH_SECONDS = 5.0
@@ -100,9 +103,16 @@ class WfplanApp(App[None]):
     status: reactive[str] = reactive("starting…")
     """What the loader is doing, shown while nothing else is."""
 
-    def __init__(self, settings: Settings, folder: Path, scenario_path: Path | None = None) -> None:
+    def __init__(self, settings: Settings | None, folder: Path, scenario_path: Path | None = None,
+                 quick: QuickStart | None = None) -> None:
+        """`settings` None: a start from the start cache (tui/quick_start.py, `quick`), whose
+        settings the first load reads (`quick.load_settings`)."""
         super().__init__()
-        self.settings = settings
+        self._settings = settings
+        self._settings_lock = threading.Lock()
+        self.quick = quick
+        self.preview: FirstScreen | None = quick.first if quick is not None else None
+        """The first screen from the start cache, shown until the first load is done."""
         self.folder = folder
         self.scenario_path = scenario_path
         self.engine: Engine | None = None
@@ -126,9 +136,49 @@ class WfplanApp(App[None]):
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
         self.set_interval(WATCH_SECONDS, self._watch_folder)
+        if self._settings is not None:  # else once the first load has read them
+            self._tell_deprecations()
+        if self.preview is not None:
+            # The cached numbers first: the load's imports would compete for the GIL with the
+            # first frame.
+            self.call_after_refresh(self.load_data)
+        else:
+            self.load_data()
+
+    @property
+    def settings(self) -> Settings:
+        """The settings; on a start from the start cache, read the first time they are asked
+        for (by the first load, in its worker)."""
+        if self._settings is None:
+            with self._settings_lock:
+                if self._settings is None:
+                    assert self.quick is not None
+                    self._settings = self.quick.load_settings()
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+
+    def _tell_deprecations(self) -> None:
         for note in self.settings.deprecations:
             self.notify(note, severity="warning", timeout=10)
-        self.load_data()
+
+    def _first_load_over(self) -> None:
+        """The start-up load ended (numbers, a broken contract, an error or cancelled): the
+        cached first screen has served."""
+        if self.preview is None:
+            return
+        self.preview = None
+        if self._settings is not None:
+            self._tell_deprecations()
+        if self.session is None:  # no numbers of its own: the screens say loading, or why not
+            self.revision += 1
+
+    def _refuse_config(self, error: ConfigError) -> None:
+        """Settings that do not load, found by a start from the start cache: as the command says it."""
+        self.crash_message = f"wfplan: config error: {error}"
+        self.exit(return_code=2)
 
     # What is loaded, read-only: `state` is replaced whole (tests and bench read these too).
     @property
@@ -246,12 +296,27 @@ class WfplanApp(App[None]):
         from queries.model.scenario import load_scenario
         from queries.plan.loading import data_range, load_plan_data
         from queries.plan.scenario_file import data_stamp
+        from queries.plan.session import PlanSession
 
         worker = get_current_worker()
         state = folder_state(self.folder)  # before reading: a change during the load shows too
-        if self.settings.engine.name == "spark":  # the first time, a JVM or a Connect session: seconds
+        # The start-up load keeps its first screen for the next start (tui/quick_start.py);
+        # its key and the exports' fingerprint are taken before anything is read.
+        # A remote folder (s3a://, hdfs://...) has no local files to fingerprint: no start cache.
+        quick = self.quick if (self._kept_session is None and self._requested_period == (None, None, None)
+                               and isinstance(self.folder, Path)) else None
+        if quick is not None:
+            from tui.quick_start import exports_fingerprint
+
+            quick_key, fingerprint = quick.current_key(), exports_fingerprint(self.folder)
+        try:
+            settings = self.settings
+        except ConfigError as err:
+            self.call_from_thread(self._refuse_config, err)
+            return
+        if settings.engine.name == "spark":  # the first time, a JVM or a Connect session: seconds
             self.post_message(LoadProgress("starting Spark…"))
-        engine = connect(self.folder, self.settings.engine)
+        engine = connect(self.folder, settings.engine)
         # The check and the loading queries below run on this thread's job; cancel interrupts it.
         self._loading_job = engine.thread_job()
 
@@ -271,7 +336,7 @@ class WfplanApp(App[None]):
         period = resolve_period(available, *self._requested_period)
         data = load_plan_data(engine, period, available)
         stamp = data_stamp(engine, available)  # row counts and dates, once per load
-        params, scenario_error = self.settings.parameters, None
+        params, scenario_error = settings.parameters, None
         tables: dict[str, Any] = {"regions": data.regions, "forecast": data.forecast}
         session = PlanSession(data.workforce, params, **tables)
         kept = self._kept_session
@@ -295,9 +360,16 @@ class WfplanApp(App[None]):
         # within a fraction of a second when the load is cancelled (q, F5, another as-of).
         with cancel_when(lambda: worker.is_cancelled):
             session.evaluate()
+        first = None
+        if quick is not None and scenario_error is None and not worker.is_cancelled:
+            from tui.quick_start import first_screen
+
+            first = first_screen(session, period)  # before the session is shared: edits follow
         if not worker.is_cancelled:
             self.post_message(DataLoaded(engine, period, data, session, scenario_error,
                                          [p.line() for p in result.warnings], stamp, state))
+        if quick is not None and first is not None:
+            quick.remember(quick_key, self.folder, fingerprint, first)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.status = message.text
@@ -370,6 +442,9 @@ class WfplanApp(App[None]):
                     title="Data changed", severity="warning", timeout=30)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "load" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR,
+                                                            WorkerState.CANCELLED):
+            self._first_load_over()
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
@@ -535,6 +610,8 @@ class WfplanApp(App[None]):
             confirm="Drop them", cancel="Keep"), lambda drop: then() if drop else None)
 
     def action_new_scenario(self) -> None:
+        from queries.model.scenario import Scenario
+
         def new() -> None:
             self.session.replace(Scenario(), None)
             self._scenario_changed()

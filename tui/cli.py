@@ -13,12 +13,15 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from queries.config import ConfigError, Settings, load_settings
 from queries.contract.location import DataLocation
 from queries.engines.protocol import EngineError
+from queries.errors import ConfigError
 from queries.format import visible, visible_lines
+
+if TYPE_CHECKING:  # the settings' module imports pydantic: the app's cold start defers it (tui/quick_start.py)
+    from queries.config import Settings
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -284,12 +287,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
+def settings_from(args: argparse.Namespace, quiet: bool = False) -> Settings:
+    """The settings of the flags, environment and file; deprecation notes printed unless
+    `quiet` (the app, which shows them itself, loading them while it runs)."""
+    from queries.config import load_settings
+
     overrides: dict[str, Any] = {"data_folder": getattr(args, "data", None), "engine": engine_overrides(args)}
     if optimize_overrides(args):
         overrides["optimize"] = optimize_overrides(args)
     settings = load_settings(getattr(args, "config", None), overrides)
-    for note in settings.deprecations:
+    for note in [] if quiet else settings.deprecations:
         print(f"wfplan: {note}", file=sys.stderr)
     return settings
 
@@ -495,11 +502,23 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    folder = data_folder(settings)
+    from tui.quick_start import look_up
+
+    engine_overrides(args)  # a usage error in the flags is reported before the app starts, as ever
+    # The start cache (tui/quick_start.py): on the same inputs and exports as an earlier start,
+    # the app shows that start's first screen at once and loads the settings in its worker;
+    # pydantic, polars and the rest are imported there, after the first frame.
+    quick = look_up(args, lambda: settings_from(args, quiet=True))
+    settings: Settings | None = None
+    folder: DataLocation
+    if quick.first is not None and quick.folder is not None:
+        folder = quick.folder
+    else:
+        settings = settings_from(args)
+        folder = data_folder(settings)
     from tui.app import WfplanApp
 
-    app = WfplanApp(settings=settings, folder=folder, scenario_path=args.scenario)
+    app = WfplanApp(settings=settings, folder=folder, scenario_path=args.scenario, quick=quick)
     app.run()
     if app.crash_message:
         _say(app.crash_message)

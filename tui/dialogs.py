@@ -6,9 +6,8 @@ Field rules come from the pydantic models of `queries` (see `tui.validators`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +18,11 @@ from textual.validation import Validator
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from queries.format import visible, visible_lines
-from tui.validators import ModelField
+
+# A form's validators use pydantic, imported when a form first opens: the dialogs the app
+# shell needs (errors, confirmations) are on the way to a cold start's first numbers.
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -124,6 +127,8 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                  submit: str = "Apply", note: str = "", checks: dict[str, Validator] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.fields, self.submit, self.note = title, fields, submit, note
+        from tui.validators import ModelField
+
         self.validators = {name: ModelField(model, attr, optional=opt) for name, _, model, attr, _, opt in fields}
         # Rules beyond the model's, that need the data (e.g. a state code the regions have).
         self.checks = checks or {}

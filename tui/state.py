@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # annotations only: importing this module must not import the
     from queries.plan.loading import PlanData
     from queries.plan.scenario_file import DataStamp
     from queries.plan.session import PlanSession
+    from tui.quick_start import FirstScreen
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: its fields hold data frames
@@ -51,6 +52,9 @@ class PlanState(Protocol):
     state: Loaded
     status: str
     """What the app is doing while there is no session (checking, loading), for the info bar."""
+    preview: FirstScreen | None
+    """On a start from the start cache, its first screen until the first load is done
+    (tui/quick_start.py): what the first screen and the info bar show while `session` is None."""
 
     def scenarios_folder(self) -> Path:
         """Where scenario files are saved."""

@@ -15,11 +15,7 @@ from typing import Annotated, Any, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from queries.config import Parameters, describe_error, read_toml
-from queries.errors import WfplanError
-
-
-class ScenarioError(WfplanError):
-    """A scenario file or edit that cannot be used; the message names file, key and rule."""
+from queries.errors import ScenarioError as ScenarioError  # defined there: catching it needs no pydantic
 
 
 class _Strict(BaseModel):

@@ -13,27 +13,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import polars as pl
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from queries.config import RemoteParams
 from queries.format import clip, count, date, money, number, share
-from queries.model.explain import SITE_FIGURES, explain_outcome, explain_site_figure
-from queries.model.scenario import Closure, SiteChange
-from queries.model.site_table import site_rows, site_total
-from tui.dialogs import FilterDialog, FormDialog, TextDialog
 from tui.screens.base import PlanScreen
 from tui.state import EditScenario
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.scenario_panel import ScenarioPanel
 from tui.widgets.whole_columns import WholeColumnTable
 
-# Exporting is imported when used, not on the way to the first numbers of a cold start.
+# The first numbers of a cold start are drawn from a view (`site_costs_view`) before polars,
+# pydantic and the model are imported (tui/quick_start.py): those, exporting and the dialogs'
+# forms are imported where used.
 if TYPE_CHECKING:
+    import polars as pl
+
+    from queries.plan.session import PlanSession
     from queries.report.table_export import ExportTable
 
 TOTAL_KEY = "__total__"
@@ -65,6 +64,101 @@ COLUMNS = (
     SiteColumn("commute_cost", "Commute/yr", money),
 )
 CHART_METRICS = (("annual_cost", "Annual cost per site"), ("cost_per_seat_used", "Cost per seat used"))
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """The screen's own choices: sort, filters, chart."""
+
+    sort_key: str = "site"
+    descending: bool = False
+    state_filter: str | None = None
+    status_filter: str | None = None
+    chart_metric: int = 0
+
+
+def site_rows(session: PlanSession, state: ViewState) -> pl.DataFrame:
+    """The table's rows (queries/model/site_table.py), named, filtered and sorted for the screen."""
+    import polars as pl
+
+    from queries.model.site_table import site_rows as model_rows
+
+    scenario, base = session.evaluate(), session.baseline_evaluation
+    closures = {c.site_id: c.close_date for c in session.scenario.closures}
+    rows = model_rows(scenario.site_costs, base.site_costs, closures, scenario.commute, base.commute)
+    names = session.baseline.sites.select("site_id", "name")
+    # A name from the data can be any length; the fixed first column must leave room.
+    rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
+        site=(pl.col("site_id") + " " + pl.col("name")).map_elements(clip, return_dtype=pl.Utf8)
+    )
+    if state.state_filter:
+        rows = rows.filter(pl.col("state") == state.state_filter)
+    if state.status_filter:
+        rows = rows.filter(pl.col("status") == state.status_filter)
+    return rows.sort(state.sort_key, descending=state.descending, nulls_last=True)
+
+
+def total_row(rows: pl.DataFrame, filtered: bool) -> dict[str, Any]:
+    """The totals row: the sites shown that the scenario keeps open (queries/model/site_table.py)."""
+    from queries.model.site_table import site_total
+
+    total = site_total(rows)
+    # A closed site's row keeps its figures (struck out); the total says, in the status
+    # column (wide enough already for "closes DATE"), that it leaves them out.
+    closed = total["closed_sites"]
+    return {
+        **total,
+        "site": f"Total ({total['open_sites']} shown)" if filtered else "Total",
+        "status": f"{closed} closed left out" if closed else "", "lease_end": None, "closes": None,
+    }
+
+
+def site_costs_view(session: PlanSession, state: ViewState = ViewState()) -> dict[str, Any]:
+    """Everything the screen draws, as plain values (JSON-able, so that a cold start can draw
+    it from the start cache before polars is imported): column headings, the cells' text and
+    style, the chart's bars and the scenario panel."""
+    import polars as pl
+
+    from tui.widgets.scenario_panel import panel_view
+
+    rows = site_rows(session, state)
+    columns = [[column.label + ((" ▼" if state.descending else " ▲") if column.key == state.sort_key else ""),
+                "right" if column.numeric else "left"] for column in COLUMNS]
+    baseline = {r["site_id"]: r for r in session.baseline_evaluation.site_costs.iter_rows(named=True)}
+    table = [[row["site_id"], _cells(row, baseline.get(row["site_id"]))] for row in rows.iter_rows(named=True)]
+    filtered = bool(state.state_filter or state.status_filter)
+    table.append([TOTAL_KEY, _cells(total_row(rows, filtered), None, style="bold")])
+    metric, title = CHART_METRICS[state.chart_metric]
+    # The chart shows the scenario, as the totals do: a site it closes costs nothing.
+    chart_rows = rows.with_columns(
+        pl.when(pl.col("closes").is_null()).then(pl.col(metric)).otherwise(0.0 if metric == "annual_cost" else None)
+        .alias(metric)
+    ).sort(metric, descending=True, nulls_last=True)
+    bars = [[r["site_id"], r[metric], r["closes"] is not None] for r in chart_rows.iter_rows(named=True)]
+    return {
+        "columns": columns, "rows": table, "sites": len(rows),
+        "chart": [f"{title}, scenario" if session.scenario.closures else title, bars],
+        "panel": panel_view(session.scenario.name, session.baseline_evaluation, session.evaluate()),
+    }
+
+
+def _cells(row: dict[str, Any], baseline: dict[str, Any] | None, style: str = "") -> list[list[str]]:
+    """A row's cells as [text, style, justify]."""
+    cells = []
+    for column in COLUMNS:
+        value = row.get(column.key)
+        if column.key == "status" and row.get("closes") is not None:
+            text = f"closes {row['closes']}"
+        else:
+            text = column.fmt(value)
+        cell_style = style
+        if row.get("closes") is not None:
+            cell_style = "dim strike" if column.numeric else "dim"
+        elif (baseline is not None and column.key in ("lease_annual", "opex_annual", "annual_cost")
+              and value != baseline[column.key]):
+            cell_style = "bold italic"  # changed by the scenario
+        cells.append([text, cell_style, "right" if column.numeric else "left"])
+    return cells
 
 
 class SiteCostsScreen(PlanScreen):
@@ -111,45 +205,48 @@ class SiteCostsScreen(PlanScreen):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def view_state(self) -> ViewState:
+        return ViewState(self.sort_key, self.sort_descending, self.state_filter, self.status_filter, self.chart_metric)
+
     def rows(self) -> pl.DataFrame:
         """The table's rows: scenario site costs, plus the sites the scenario closes."""
         session = self.wf.state.session
         assert session is not None
-        scenario, base = session.evaluate(), session.baseline_evaluation
-        closures = {c.site_id: c.close_date for c in session.scenario.closures}
-        rows = site_rows(scenario.site_costs, base.site_costs, closures, scenario.commute, base.commute)
-        names = session.baseline.sites.select("site_id", "name")
-        # A name from the data can be any length; the fixed first column must leave room.
-        rows = rows.drop("name").join(names, on="site_id", how="left").with_columns(
-            site=(pl.col("site_id") + " " + pl.col("name")).map_elements(clip, return_dtype=pl.Utf8)
-        )
-        if self.state_filter:
-            rows = rows.filter(pl.col("state") == self.state_filter)
-        if self.status_filter:
-            rows = rows.filter(pl.col("status") == self.status_filter)
-        return rows.sort(self.sort_key, descending=self.sort_descending, nulls_last=True)
+        return site_rows(session, self.view_state())
 
     def show(self) -> None:
         session = self.wf.state.session
         assert session is not None
-        rows = self.rows()
-        self._fill_table(rows)
-        metric, title = CHART_METRICS[self.chart_metric]
-        # The chart shows the scenario, as the totals do: a site it closes costs nothing.
-        chart_rows = rows.with_columns(
-            pl.when(pl.col("closes").is_null()).then(pl.col(metric)).otherwise(0.0 if metric == "annual_cost" else None)
-            .alias(metric)
-        ).sort(metric, descending=True, nulls_last=True)
-        self.query_one(BarChart).plot(
-            f"{title}, scenario" if session.scenario.closures else title,
-            [(r["site_id"], r[metric], r["closes"] is not None) for r in chart_rows.iter_rows(named=True)], money
-        )
-        self.query_one(ScenarioPanel).show(session.scenario.name, session.baseline_evaluation, session.evaluate())
-        self._split_height(len(rows))
+        self.draw(site_costs_view(session, self.view_state()))
+
+    def draw(self, view: dict[str, Any]) -> None:
+        """Show a `site_costs_view`: worked out from the session, or read back from the
+        start cache while the data loads (tui/quick_start.py), drawn alike."""
+        self._fill_table(view)
+        title, bars = view["chart"]
+        self.query_one(BarChart).plot(title, [(label, value, closed) for label, value, closed in bars], money)
+        self.query_one(ScenarioPanel).draw(view["panel"])
+        self._split_height(view["sites"])
+
+    def _revision_changed(self) -> None:
+        # While a cold start loads, the numbers of the cache's view (the same the load will
+        # show: keyed by exports, settings, scenario and code) instead of a loading indicator.
+        preview = self.wf.preview if self.wf.state.session is None else None
+        if preview is None:
+            super()._revision_changed()
+            return
+        for widget in self.query(".needs-data"):
+            widget.loading = False
+        if self.is_current:
+            self.draw(preview.view)
+        else:
+            self._stale = True
 
     def on_resize(self) -> None:
         if self.wf.state.session is not None:
             self._split_height(len(self.rows()))
+        elif self.wf.preview is not None:
+            self._split_height(self.wf.preview.view["sites"])
 
     def _split_height(self, sites: int) -> None:
         """The table takes what its rows need (header, sites, total, scrollbar); the chart and
@@ -159,38 +256,27 @@ class SiteCostsScreen(PlanScreen):
         self.query_one("#sites").styles.height = table
         self.query_one("#lower").styles.height = available - table
 
-    def _fill_table(self, rows: pl.DataFrame) -> None:
+    def _fill_table(self, view: dict[str, Any]) -> None:
         table: DataTable[Any] = self.query_one("#sites", DataTable)
         keep_row = self._cursor_site()
         keep_column = table.cursor_coordinate.column
         table.clear(columns=True)
-        for column in COLUMNS:
-            arrow = (" ▼" if self.sort_descending else " ▲") if column.key == self.sort_key else ""
-            table.add_column(Text(column.label + arrow, justify="right" if column.numeric else "left"), key=column.key)
-        baseline = {r["site_id"]: r for r in self.wf.state.session.baseline_evaluation.site_costs.iter_rows(named=True)}
-        for row in rows.iter_rows(named=True):
-            table.add_row(*self._cells(row, baseline.get(row["site_id"])), key=row["site_id"])
-        table.add_row(*self._cells(self._total_row(rows), None, style="bold"), key=TOTAL_KEY)
-        if keep_row is not None and keep_row in rows["site_id"].to_list():
-            table.move_cursor(row=rows["site_id"].to_list().index(keep_row), column=keep_column, animate=False)
+        for column, (label, justify) in zip(COLUMNS, view["columns"], strict=True):
+            table.add_column(Text(label, justify=justify), key=column.key)
+        for key, cells in view["rows"]:
+            table.add_row(*(Text(text, style=style, justify=justify, no_wrap=True) for text, style, justify in cells),
+                          key=key)
+        sites = [key for key, _ in view["rows"] if key != TOTAL_KEY]
+        if keep_row is not None and keep_row in sites:
+            table.move_cursor(row=sites.index(keep_row), column=keep_column, animate=False)
         else:
             table.move_cursor(column=keep_column, animate=False)
-
-    def _total_row(self, rows: pl.DataFrame) -> dict[str, Any]:
-        """The totals row: the sites shown that the scenario keeps open (queries/model/site_table.py)."""
-        total = site_total(rows)
-        # A closed site's row keeps its figures (struck out); the total says, in the status
-        # column (wide enough already for "closes DATE"), that it leaves them out.
-        closed = total["closed_sites"]
-        return {
-            **total,
-            "site": f"Total ({total['open_sites']} shown)" if self.state_filter or self.status_filter else "Total",
-            "status": f"{closed} closed left out" if closed else "", "lease_end": None, "closes": None,
-        }
 
     def export_table(self) -> ExportTable | None:
         """The sites as listed (filter, sort, totals row last), names in full; a site the
         scenario closes keeps its figures, its status reads "closes DATE"."""
+        import polars as pl
+
         from queries.report.table_export import ExportTable
 
         if self.wf.state.session is None:
@@ -202,30 +288,12 @@ class SiteCostsScreen(PlanScreen):
              "status": f"closes {r['closes']}" if r["closes"] is not None else r["status"]}
             for r in rows.iter_rows(named=True)
         ]
-        total = self._total_row(rows)
+        total = total_row(rows, bool(self.state_filter or self.status_filter))
         records.append({**total, "status": total["status"] or None})  # "1 closed left out", as shown
         schema = {c.key: rows.schema.get(c.key, pl.Utf8) for c in COLUMNS} | {"site": pl.Utf8, "status": pl.Utf8}
         frame = pl.DataFrame([{c.key: r.get(c.key) for c in COLUMNS} for r in records], schema=schema, orient="row")
         frame = frame.rename({c.key: c.label for c in COLUMNS})
         return ExportTable("site-costs", frame, {c.label: c.fmt for c in COLUMNS if c.key not in ("site", "status")})
-
-    @staticmethod
-    def _cells(row: dict[str, Any], baseline: dict[str, Any] | None, style: str = "") -> list[Text]:
-        cells = []
-        for column in COLUMNS:
-            value = row.get(column.key)
-            if column.key == "status" and row.get("closes") is not None:
-                text = f"closes {row['closes']}"
-            else:
-                text = column.fmt(value)
-            cell_style = style
-            if row.get("closes") is not None:
-                cell_style = "dim strike" if column.numeric else "dim"
-            elif (baseline is not None and column.key in ("lease_annual", "opex_annual", "annual_cost")
-                  and value != baseline[column.key]):
-                cell_style = "bold italic"  # changed by the scenario
-            cells.append(Text(text, style=cell_style, justify="right" if column.numeric else "left", no_wrap=True))
-        return cells
 
     # -- the site under the cursor -----------------------------------------------------------
 
@@ -267,6 +335,8 @@ class SiteCostsScreen(PlanScreen):
             self.show()
 
     def action_filter(self) -> None:
+        from tui.dialogs import FilterDialog
+
         session = self.wf.state.session
         if session is None:
             return
@@ -287,6 +357,11 @@ class SiteCostsScreen(PlanScreen):
             self.show()
 
     def action_close_site(self) -> None:
+        import polars as pl
+
+        from queries.model.scenario import Closure
+        from tui.dialogs import FormDialog
+
         site_id = self._site_or_tell()
         if site_id is None:
             return
@@ -327,6 +402,11 @@ class SiteCostsScreen(PlanScreen):
         self.post_message(EditScenario(self.wf.state.session.scenario.without_closure(site_id)))
 
     def action_edit_costs(self) -> None:
+        import polars as pl
+
+        from queries.model.scenario import SiteChange
+        from tui.dialogs import FormDialog
+
         site_id = self._site_or_tell()
         if site_id is None:
             return
@@ -355,6 +435,9 @@ class SiteCostsScreen(PlanScreen):
         ), edit)
 
     def action_remote_costs(self) -> None:
+        from queries.config import RemoteParams
+        from tui.dialogs import FormDialog
+
         session = self.wf.state.session
         if session is None:
             return
@@ -378,6 +461,11 @@ class SiteCostsScreen(PlanScreen):
         ), edit)
 
     def action_explain(self) -> None:
+        import polars as pl
+
+        from queries.model.explain import SITE_FIGURES, explain_site_figure
+        from tui.dialogs import TextDialog
+
         session = self.wf.state.session
         if session is None:
             return
@@ -397,6 +485,9 @@ class SiteCostsScreen(PlanScreen):
         self.app.push_screen(TextDialog(f"{site_id}: {label}", lines))
 
     def action_explain_totals(self) -> None:
+        from queries.model.explain import explain_outcome
+        from tui.dialogs import TextDialog
+
         session = self.wf.state.session
         if session is None:
             return

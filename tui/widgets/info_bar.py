@@ -32,14 +32,22 @@ class InfoBar(Static):
         text = Text(f" {self.title} ", style="bold reverse")
         text.append(f" {visible(app.folder.name)}")
         state = app.state
+        preview = app.preview if state.session is None else None  # a cold start's cached first screen
         if state.period is not None:
             p = state.period
             text.append(f" │ as of {p.as_of} │ {p.start} → {p.end}")
+        elif preview is not None:
+            text.append(f" │ as of {preview.as_of} │ {preview.start} → {preview.end}")
         if state.session is not None:
             text.append(" │ ")
             text.append(visible(state.session.scenario.name), style="bold")
             if state.session.dirty:
                 text.append(" ●", style="bold")  # unsaved edits, as in editors
+        elif preview is not None:
+            text.append(" │ ")
+            text.append(visible(preview.scenario), style="bold")
+            if app.status:  # the numbers are shown; what the load is doing still is, after them
+                text.append(f" │ {app.status}", style="italic")
         elif app.status:
             text.append(f" │ {app.status}", style="italic")
         self.update(text)
