@@ -77,7 +77,10 @@ FIRST_DATE, LAST_DATE = "1900-01-01", "2200-12-31"
 MAX_MONEY = 1e9  # USD a year for one site's lease, opex or break fee; the largest are ~1e7
 MAX_WAGE = 1000.0  # USD an hour
 MAX_SEATS = 100_000
-MAX_CONTACTS = 100_000  # contacts in one forecast interval of 15 to 60 minutes
+# Contacts in one forecast interval of 15 to 60 minutes, one queue: a national network of
+# 100,000 agents sees 150,000 in its busiest half hour; ten times that is still a search of a
+# few dozen probes (queries/model/erlang.py), so the bound stops nonsense, not large networks.
+MAX_CONTACTS = 1_000_000
 MAX_AHT_SECONDS = 14_400  # four hours
 # One agent's day: a million handle seconds allows for many chats at once; the KPI sums are
 # exact DECIMAL sums (kpi_agent_sums.sql), which these bounds keep from overflowing.
