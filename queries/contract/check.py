@@ -372,10 +372,11 @@ class _KpiScan:
         return str(first), int(count), int(days * count) - 1
 
     def settle(self, counts: tuple[Any, ...]) -> None:
-        found = dict(zip(self.names, (int(c) for c in counts), strict=True))
-        self.found = {k: v for k, v in found.items() if k in ("dangling agent_id", "unassigned")}
-        if "keys" in found and found["keys"] == found["rows"]:
-            self.found["dupes"] = found["keys"] - found["distinct keys"]
+        found = dict(zip(self.names, counts, strict=True))
+        self.found = {k: int(found[k]) for k in ("dangling agent_id", "unassigned") if k in found}
+        # Every row keyed, or the bitmap misses some (and has no bits at all when it keyed none).
+        if "keys" in found and found["keys"] == found["rows"] and found["distinct keys"] is not None:
+            self.found["dupes"] = int(found["keys"]) - int(found["distinct keys"])
 
 
 def printable(text: str) -> str:
