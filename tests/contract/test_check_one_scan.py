@@ -95,3 +95,23 @@ def test_rows_the_bitmap_cannot_key_leave_uniqueness_to_its_own_query(
         "(counted, left out of mode comparisons) (2 rows), e.g. Z1 on 2026-03-31, Z1 on 2026-03-31",
     ]
     assert settled == [{"dangling agent_id": 2, "unassigned": 2}]
+
+
+def test_the_apps_check_runs_on_one_thread_and_gives_the_engines_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from queries.engines.duckdb_engine import Engine
+
+    folder = write_folder(tmp_path / "d")
+    engine = Engine(folder, threads=4)
+    during: list[str] = []
+    real = check._run_steps
+
+    def run_steps(engine: Any, *args: Any) -> None:
+        during.append(engine.sql("SELECT current_setting('threads')").row(0)[0])
+        real(engine, *args)
+
+    monkeypatch.setattr(check, "_run_steps", run_steps)
+    assert check_folder(folder, engine, threads=1).problems == []
+    assert check_folder(folder, engine).problems == []
+    assert during == [1, 4]
+    assert engine.sql("SELECT current_setting('threads')").row(0)[0] == 4
