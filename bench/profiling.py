@@ -31,6 +31,12 @@ def label(sql: str, named: dict[str, str]) -> str:
     text = " ".join(sql.split())
     table = re.search(r'FROM "?(\w+)"?', text)
     on = table.group(1) if table else "?"
+    if text.startswith("CREATE OR REPLACE TEMP TABLE wfplan_check_agent_ids"):
+        return "check: agent ids and their assignments' spans, for the scan of kpi_daily"
+    if "JOIN wfplan_check_agent_ids" in text:
+        return "check: the one scan of kpi_daily (value rules, uniqueness, references, assignments)"
+    if "FROM wfplan_check_agent_ids" in text:
+        return "check: kpi_daily's dates and agent ids (the size of the uniqueness bitmap)"
     if "FILTER (WHERE" in text:
         return f"check: value rules of {on}"
     if "HAVING count(*) > 1" in text:
