@@ -88,11 +88,11 @@ def run_measured(cmd: list[str], timeout: float = 1800, env: dict[str, str] | No
                    out.read().decode(errors="replace"), err.read().decode(errors="replace"))
 
 
-def run_json(cmd: list[str], timeout: float = 1800) -> tuple[dict[str, Any], Run]:
+def run_json(cmd: list[str], timeout: float = 1800, env: dict[str, str] | None = None) -> tuple[dict[str, Any], Run]:
     """Run a bench worker script that prints one JSON object as its last stdout line."""
     import json
 
-    run = run_measured(cmd, timeout)
+    run = run_measured(cmd, timeout, env)
     if run.returncode != 0:
         raise BenchError(f"{' '.join(cmd[1:4])}... exited {run.returncode}: {last_lines(run.stderr or run.stdout)}")
     return json.loads(run.stdout.strip().splitlines()[-1]), run

@@ -323,7 +323,8 @@ class WfplanApp(App[None]):
         def progress(done: int, total: int, label: str) -> None:
             self.post_message(LoadProgress(f"checking {label} ({done}/{total})…"))
 
-        result = check_folder(self.folder, engine, progress, use_cache=True)
+        # One DuckDB thread for a check of new exports: the app's memory, not its speed, is the bound.
+        result = check_folder(self.folder, engine, progress, use_cache=True, threads=1)
         if worker.is_cancelled:
             return
         if not result.ok:

@@ -99,7 +99,9 @@ class DuckDBJob:
 
     def sql(self, text: str, params: Params | list[Any] = None) -> pl.DataFrame:
         try:
-            frame: pl.DataFrame = self._cursor.sql(text, params=params).pl()
+            relation = self._cursor.sql(text, params=params)
+            # A statement without rows (CREATE, DROP: the check's temporary table) has none.
+            frame: pl.DataFrame = relation.pl() if relation is not None else pl.DataFrame()
             return frame
         except duckdb.InterruptException:
             raise QueryCancelled("query cancelled") from None
