@@ -166,10 +166,21 @@ def _run_steps(engine: Engine, result: CheckResult, passed: dict[str, TableSourc
             # Metadata that reads but data pages that do not fail here. The step's own
             # table is the one its first scan reads, so that is the one named.
             table = next(iter(reads))
-            result.problems.append(Problem(passed[table].shown, f"cannot read: {printable(str(err))}"))
+            result.problems.append(Problem(passed[table].shown, _unread(err)))
             unreadable |= {table}
     if progress:
         progress(len(steps), len(steps), "done")
+
+
+def _unread(err: QueryError) -> str:
+    """Why a table's rules could not be checked: its data pages do not read, or the engine ran
+    out of the memory it may use, which is no fault of the file and says what to change."""
+    text = printable(str(err))
+    if "out of memory" in text.lower():
+        return ("not checked: the engine ran out of memory "
+                f"({text.split('(', 1)[1].rstrip(')') if '(' in text else 'its memory_limit'}); "
+                "raise memory_limit under [engine.duckdb] in the settings, or leave it unset")
+    return f"cannot read: {text}"
 
 
 def _cache_key(folder: DataLocation, passed: dict[str, TableSource]) -> str | None:
@@ -326,9 +337,10 @@ def _unless_none(scan: _KpiScan | None, count: str, step: Step) -> Step:
 
 
 # Largest bitmap of (date, agent) keys the uniqueness count of kpi_daily builds, in bits
-# (16 MiB per thread); past it, the rule's own group-by runs. 100,000 agents over two years
-# with attrition take 126 million bits.
-MAX_KEY_BITS = 1 << 27
+# (64 MiB per thread; the app checks on one); past it, the rule's own group-by runs, whose
+# hash table of one group per row is what the bitmap spares. 100,000 agents over two years
+# with attrition take 126 million bits, 300,000 take 376 million.
+MAX_KEY_BITS = 1 << 29
 
 # Every agent id of agents and of assignments, once, with a number (0, 1, ...), whether
 # agents lists it, and its assignments merged into disjoint spans of days: a new span

@@ -246,3 +246,24 @@ def test_timestamp_with_time_zone_dates_do_not_depend_on_the_machine(tmp_path: P
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_running_out_of_memory_is_not_called_an_unreadable_file(small_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB's memory_limit reached while a table's rules run is no fault of the file: the
+    problem says the table was not checked, why, and what to change, not "cannot read"."""
+    from queries.engines.duckdb_engine import DuckDBJob
+    from queries.engines.protocol import QueryError, connect
+
+    real = DuckDBJob.sql
+
+    def sql(self: DuckDBJob, text: str, params: object = None) -> object:
+        if "FROM kpi_daily" in text and "count(*)" in text:
+            raise QueryError("Out of Memory Error: could not allocate block of size 256.0 KiB (953.5 MiB/953.6 MiB used)")
+        return real(self, text, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DuckDBJob, "sql", sql)
+    result = check_folder(small_folder, connect(small_folder))
+    [problem] = [p for p in result.problems if p.file.startswith("kpi_daily")]
+    assert problem.rule == ("not checked: the engine ran out of memory (953.5 MiB/953.6 MiB used); raise "
+                            "memory_limit under [engine.duckdb] in the settings, or leave it unset")
+    assert problem.severity == "error" and not result.ok
