@@ -20,7 +20,15 @@ from textual.widgets import DataTable
 
 from queries.format import count, share
 from queries.model.costs import MODES
-from queries.model.kpi import COMPARED_KPIS, REPORT_COMPARISONS, compare, kpi_groups
+from queries.model.kpi import (
+    COMPARED_KPIS,
+    REPORT_COMPARISONS,
+    compare,
+    kpi_groups,
+    observed_aht_delta,
+    onsite_aht,
+    tenure_adjusted_aht_delta,
+)
 from queries.model.period import PeriodChoice
 from queries.model.scenario import AhtDelta
 from queries.report.table_export import ExportTable
@@ -110,14 +118,14 @@ class KpiScreen(PlanScreen):
 
     def _groups(self, floor: int) -> pl.DataFrame:
         inputs = self.wf.kpi_inputs
-        return kpi_groups(inputs.agent_sums, inputs.attrition, [self.split] if self.split else [], floor)
+        return kpi_groups(inputs.groups, inputs.attrition, [self.split] if self.split else [], floor)
 
     def show(self) -> None:
         inputs = self.wf.kpi_inputs
         floor = self._floor()
         groups = self._groups(floor)
         self._fill_groups(groups, floor)
-        self._fill_comparisons(inputs.agent_sums, floor)
+        self._fill_comparisons(inputs.groups, floor)
         self._plot_trend(inputs, floor)
 
     def _fill_groups(self, groups: pl.DataFrame, floor: int) -> None:
@@ -129,7 +137,7 @@ class KpiScreen(PlanScreen):
         for i, row in enumerate(groups.iter_rows(named=True)):
             table.add_row(*self._group_cells(row, floor), key=str(i))
         period = self.wf.period
-        empty = self.wf.kpi_inputs.agent_sums.is_empty()
+        empty = self.wf.kpi_inputs.empty
         table.border_title = (f"No KPI rows between {period.start} and {period.end}" if empty
                               else f"By {SPLIT_LABELS[self.split]}, {period.start} to {period.end}")
 
@@ -189,7 +197,7 @@ class KpiScreen(PlanScreen):
             return "Nothing to export yet: the KPIs are still loading"
         return super().no_export_reason()
 
-    def _fill_comparisons(self, agent_sums: pl.DataFrame, floor: int) -> None:
+    def _fill_comparisons(self, groups: pl.DataFrame, floor: int) -> None:
         table: DataTable[Any] = self.query_one("#kpi-compare", DataTable)
         table.clear(columns=True)
         table.add_column("KPI", key="kpi")
@@ -205,7 +213,7 @@ class KpiScreen(PlanScreen):
                 table.add_column(Text("95% CI", justify="right"), key=f"{group}-ci")
                 table.add_column(Text("sure?", justify="right"), key=f"{group}-sig")
         results = {
-            (g, v): {c.kpi: c for c in compare(agent_sums, g, v, COMPARED_KPIS, self.tenure_adjusted, min_agents=floor)}
+            (g, v): {c.kpi: c for c in compare(groups, g, v, COMPARED_KPIS, self.tenure_adjusted, min_agents=floor)}
             for g, v in REPORT_COMPARISONS
         }
         for kpi in self.kpi_order():
@@ -230,7 +238,7 @@ class KpiScreen(PlanScreen):
                               else "Differences against onsite, sure = the 95% CI excludes 0 (a: tenure-adjusted)")
 
     def _plot_trend(self, inputs: Any, floor: int) -> None:
-        monthly = kpi_groups(inputs.agent_sums, inputs.attrition, ["month"], floor)
+        monthly = kpi_groups(inputs.groups, inputs.attrition, ["month"], floor)
         months = sorted(set(monthly["month"].to_list()))
         series = {
             mode: [next((r[self.primary] for r in monthly.filter((pl.col("work_mode") == mode) & (pl.col("month") == m))
@@ -288,30 +296,22 @@ class KpiScreen(PlanScreen):
             self._take_adjusted_aht()
             return
         floor = self.wf.session.privacy_floor
-        groups = kpi_groups(self.wf.kpi_inputs.agent_sums, self.wf.kpi_inputs.attrition, [], floor)
-        aht = {r["work_mode"]: r["aht_seconds"] for r in groups.iter_rows(named=True) if not r["suppressed"]}
-        if not aht.get("onsite"):
+        groups = self.wf.kpi_inputs.groups
+        if onsite_aht(groups, floor) is None:
             self.notify("No onsite AHT to compare with in this period", severity="warning")
             return
-        delta = {mode: aht[mode] / aht["onsite"] - 1 for mode in ("hybrid", "remote") if aht.get(mode)}
+        delta = observed_aht_delta(groups, floor)
         self.wf.edit_scenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)}))
         self.notify("Scenario AHT delta (observed difference): " + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 
     def _take_adjusted_aht(self) -> None:
         """aht_delta = the tenure-adjusted AHT difference / onsite AHT, per mode that has one."""
         floor = self._floor()
-        inputs = self.wf.kpi_inputs
-        groups = kpi_groups(inputs.agent_sums, inputs.attrition, [], floor)
-        onsite = next((r["aht_seconds"] for r in groups.iter_rows(named=True)
-                       if r["work_mode"] == "onsite" and not r["suppressed"]), None)
-        if not onsite:
+        groups = self.wf.kpi_inputs.groups
+        if onsite_aht(groups, floor) is None:
             self.notify("No onsite AHT to compare with in this period", severity="warning")
             return
-        delta = {}
-        for group, versus in REPORT_COMPARISONS:
-            [c] = compare(inputs.agent_sums, group, versus, ["aht_seconds"], True, min_agents=floor)
-            if c.tenure_adjusted_difference is not None:
-                delta[group] = c.tenure_adjusted_difference / onsite
+        delta = tenure_adjusted_aht_delta(groups, floor)
         if not delta:
             self.notify("No tenure-adjusted AHT difference to take; a shows the observed one", severity="warning")
             return
