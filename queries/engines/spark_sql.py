@@ -19,6 +19,11 @@ and prints Spark SQL. Each rewrite keeps DuckDB's meaning exactly:
 - `CAST(x AS VARCHAR)` of a contract float column (the check's examples of broken values):
   Spark writes doubles as Java does (`NaN`, `Infinity`, `1.5E7`), DuckDB as Python's repr does
   (`nan`, `inf`, `15000000.0`); it becomes a CASE that writes them as DuckDB does (see `_float_text`).
+- a SELECT that reads `kpi_daily` and inner-joins `assignments` gets the hint
+  `/*+ BROADCAST(<assignments>) */`: the assignments (one row per spell, far fewer than KPI rows)
+  go to every executor and the KPI table is scanned once, without a shuffle, even where the
+  assignments are larger than Spark's automatic broadcast threshold. A hint changes the plan, never
+  the result.
 - `$name` parameters become Spark's named markers `:name`, bound by `spark.sql(text, args=...)`,
   never formatted in.
 
@@ -71,6 +76,8 @@ def rewrite(tree: exp.Expr) -> exp.Expr:
     for table in list(tree.find_all(exp.Table)):
         if isinstance(table.this, exp.GenerateSeries):
             _explode_sequence(table)
+    for select in list(tree.find_all(exp.Select)):
+        _broadcast_assignments(select)
     # Innermost first: a rewritten child must not be visited again through its old parent.
     for node in list(_post_order(tree)):
         if isinstance(node, exp.Sub) and (_is_date(node.this, projections) and _is_date(node.expression, projections)):
@@ -91,6 +98,20 @@ def _post_order(tree: exp.Expr) -> Iterator[exp.Expr]:
     for child in tree.iter_expressions():
         yield from _post_order(child)
     yield tree
+
+
+def _broadcast_assignments(select: exp.Select) -> None:
+    """Hint Spark to broadcast `assignments` where a SELECT joins it to `kpi_daily` (inner joins)."""
+    source = select.args.get("from_")
+    if source is None or not isinstance(source.this, exp.Table) or source.this.name != "kpi_daily":
+        return
+    for join in select.args.get("joins") or []:
+        if (isinstance(join.this, exp.Table) and join.this.name == "assignments"
+                and not join.side and join.kind in ("", "INNER")):
+            hint = exp.Hint(expressions=[exp.JoinHint(this="BROADCAST", expressions=[
+                exp.to_table(join.this.alias_or_name)])])
+            select.set("hint", hint)
+            return
 
 
 def _explode_sequence(table: exp.Table) -> None:
