@@ -83,7 +83,7 @@ MAX_SEATS = 100_000
 MAX_CONTACTS = 1_000_000
 MAX_AHT_SECONDS = 14_400  # four hours
 # One agent's day: a million handle seconds allows for many chats at once; the KPI sums are
-# exact DECIMAL sums (kpi_agent_sums.sql), which these bounds keep from overflowing.
+# exact DECIMAL sums (kpi_group_sums.sql), which these bounds keep from overflowing.
 MAX_HANDLE_SECONDS = 1_000_000
 MINUTES_PER_DAY = 1440
 

@@ -1,24 +1,27 @@
 """KPIs by work mode (spec/model.md, "KPIs" and "Privacy floor"), without a UI.
 
-`load_kpi_inputs` runs the only two scans, both aggregated in DuckDB: `kpi_agent_sums`
-(KPI sums per agent, mode, site, month and tenure band) and `attrition_inputs` (agent-days
-employed and leavers per mode, site, tenure band and month). Everything else is a pure
-function over those small frames:
+`load_kpi_inputs` runs the only two scans, both aggregated in the engine: `kpi_group_sums`
+(per group of work mode, alone or split by site, tenure band or month: the KPI sums, the
+distinct agents, and per KPI the exact sums the delta method needs) and `attrition_inputs`
+(agent-days employed and leavers per mode, site, tenure band and month). No row per agent
+ever comes back. Everything else is a pure function over those small frames:
 
 - `kpi_groups`: one row per work mode, optionally split by site, tenure band or month, with
   every KPI, under the privacy floor and its complementary suppression;
-- `compare`: one mode against another, with a Welch 95% confidence interval on the
-  delta method's linearized per-agent values, and the tenure-adjusted difference and interval;
+- `compare`: one mode against another, with a Welch 95% confidence interval by the delta
+  method, and the tenure-adjusted difference and interval;
+- `onsite_aht`, `observed_aht_delta`, `tenure_adjusted_aht_delta`: the AHT differences the
+  KPI screen can take into a scenario;
 - `kpi_section`: the report's `kpi` keys.
-
-Agent ids exist only inside the per-agent frame; nothing returned here lists an agent.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -54,13 +57,20 @@ ATTRITION = Ratio("leavers", "agent_days", 365.0)
 COMPARED_KPIS = ("fcr", "csat", "aht_seconds", "qa", "adherence", "fraud_per_100k_contacts")
 REPORT_COMPARISONS = (("remote", "onsite"), ("hybrid", "onsite"))
 
-AGENT_SUMS_SCHEMA = pl.Schema({
-    "agent_id": pl.Utf8, "work_mode": pl.Utf8, "site_id": pl.Utf8, "month": pl.Date,
-    "tenure_band": pl.Utf8, "contacts": pl.Int64, "handle_seconds": pl.Float64,
-    "fcr_eligible": pl.Int64, "fcr_resolved": pl.Int64, "csat_responses": pl.Int64,
-    "csat_points": pl.Float64, "qa_evaluations": pl.Int64, "qa_points": pl.Float64,
-    "scheduled_minutes": pl.Float64, "adherent_minutes": pl.Float64,
-    "fraud_incidents": pl.Int64, "days": pl.Int64,
+MEASURES = (
+    "contacts", "handle_seconds", "fcr_eligible", "fcr_resolved", "csat_responses", "csat_points",
+    "qa_evaluations", "qa_points", "scheduled_minutes", "adherent_minutes", "fraud_incidents",
+)
+# Per KPI, over the group's agents with a non-zero denominator: how many (_n), and the exact
+# sums of their numerators, denominators, num^2, num x den and den^2 (kpi_group_sums.sql).
+EXACT_SUMS = ("num", "den", "nn", "nd", "dd")
+GROUP_KEYS = ("split", "work_mode", "site_id", "tenure_band", "month")
+GROUP_SUMS_SCHEMA = pl.Schema({
+    "split": pl.Utf8, "work_mode": pl.Utf8, "site_id": pl.Utf8, "tenure_band": pl.Utf8, "month": pl.Date,
+    "agents": pl.Int64,
+    **{m: pl.Float64 if m.endswith(("seconds", "points", "minutes")) else pl.Int64 for m in MEASURES},
+    **{f"{kpi}_{figure}": pl.Int64 if figure == "n" else pl.Decimal(38, 12)
+       for kpi in KPIS for figure in ("n", *EXACT_SUMS)},
 })
 ATTRITION_SCHEMA = pl.Schema({
     "work_mode": pl.Utf8, "site_id": pl.Utf8, "tenure_band": pl.Utf8, "month": pl.Date,
@@ -68,16 +78,32 @@ ATTRITION_SCHEMA = pl.Schema({
 })
 
 
+def split_name(by: Sequence[str]) -> str:
+    """The `split` value of the group rows of a split by `by` ('none': by work mode alone)."""
+    return ",".join(by) or "none"
+
+
 # -- loading --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class KpiInputs:
-    """The two aggregated frames every KPI figure of `period` is computed from."""
+    """The two aggregated frames every KPI figure of `period` is computed from: per-group
+    figures only (`GROUP_SUMS_SCHEMA`, `ATTRITION_SCHEMA`), never a row per agent."""
 
     period: Period
-    agent_sums: pl.DataFrame
+    groups: pl.DataFrame
     attrition: pl.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        """No KPI row in the period."""
+        return self.groups.is_empty()
+
+    @property
+    def contacts(self) -> int:
+        """All contacts of the period (of every work mode)."""
+        return int(self.groups.filter(pl.col("split") == "none")["contacts"].sum())
 
 
 # -- groups ---------------------------------------------------------------------------------
@@ -90,9 +116,10 @@ def ratio_expr(ratio: Ratio) -> pl.Expr:
 
 
 def kpi_groups(
-    agent_sums: pl.DataFrame, attrition: pl.DataFrame, by: Sequence[str], min_agents: int
+    groups: pl.DataFrame, attrition: pl.DataFrame, by: Sequence[str], min_agents: int
 ) -> pl.DataFrame:
-    """One row per work mode (and split values of `by`), each KPI, `agents` and `suppressed`.
+    """One row per work mode (and split values of `by`), each KPI, `agents` and `suppressed`,
+    from the group rows of that split (`split_name(by)`) of `groups`.
 
     A suppressed group (see `suppression`) keeps its keys and shows nulls everywhere else.
     """
@@ -100,18 +127,20 @@ def kpi_groups(
     if unknown:
         raise ValueError(f"cannot split KPIs by {sorted(unknown)}; choose from {list(SPLITS)}")
     keys = ["work_mode", *by]
-    groups = agent_sums.group_by(keys).agg(
-        agents=pl.col("agent_id").n_unique().cast(pl.Int64),
-        contacts=pl.col("contacts").sum(),
-        **{name: ratio_expr(ratio) for name, ratio in KPIS.items()},
+    rows = groups.filter(pl.col("split") == split_name(by))
+    shown = rows.select(
+        *keys, pl.col("agents").cast(pl.Int64), pl.col("contacts").cast(pl.Int64),
+        *(pl.when(pl.col(r.denominator) != 0)
+          .then(pl.col(r.numerator).cast(pl.Float64) * r.scale / pl.col(r.denominator).cast(pl.Float64))
+          .alias(name) for name, r in KPIS.items()),
     )
     attrition_by_group = attrition.group_by(keys).agg(attrition_annualized=ratio_expr(ATTRITION))
-    groups = _in_display_order(
-        groups.join(attrition_by_group, on=keys, how="left", nulls_equal=True), keys
+    shown = _in_display_order(
+        shown.join(attrition_by_group, on=keys, how="left", nulls_equal=True), keys
     )
-    hidden = suppression(groups, by, min_agents)
+    hidden = suppression(shown, by, min_agents)
     figures = ["agents", "contacts", *KPIS, "attrition_annualized"]
-    return groups.with_columns(
+    return shown.with_columns(
         *(pl.when(~hidden).then(pl.col(name)).alias(name) for name in figures),
         suppressed=hidden,
     ).select(*keys, *figures, "suppressed")
@@ -195,7 +224,7 @@ class Comparison:
 
 
 def compare(
-    agent_sums: pl.DataFrame,
+    groups: pl.DataFrame,
     group: str,
     versus: str,
     kpis: Sequence[str] = COMPARED_KPIS,
@@ -205,51 +234,54 @@ def compare(
 ) -> list[Comparison]:
     """Each KPI of work mode `group` minus that of `versus`, with a Welch 95% CI.
 
-    `difference` is the difference of the group-level KPIs (the figures the groups show,
-    each a ratio of sums). Its interval is Welch's on each agent's linearized value (the
-    delta method for a ratio of sums, see `delta_method`), so an agent with more contacts
-    weighs more, as it does in the ratio. `significant` = the interval excludes 0. With
-    `tenure_adjusted`, also the difference within tenure bands and its interval (see
-    `_tenure_adjusted`). A comparison with a suppressed group has no figures at all.
+    `groups` holds the group rows (`GROUP_SUMS_SCHEMA`) by work mode and, for
+    `tenure_adjusted`, by tenure band. `difference` is the difference of the group-level KPIs
+    (the figures the groups show, each a ratio of sums). Its interval is Welch's on the
+    agents' linearized values (the delta method for a ratio of sums, see `delta_method`), so
+    an agent with more contacts weighs more, as it does in the ratio. `significant` = the
+    interval excludes 0. With `tenure_adjusted`, also the difference within tenure bands and
+    its interval (see `_tenure_adjusted`). A comparison with a suppressed group has no
+    figures at all.
     """
-    rows = {mode: agent_sums.filter(pl.col("work_mode") == mode) for mode in (group, versus)}
+    rows = {mode: _group_row(groups, "none", mode) for mode in (group, versus)}
     # A mode without a KPI row in the period has no data; that is not the privacy floor.
-    missing = [m for m, r in rows.items() if r.is_empty()]
+    missing = [m for m, r in rows.items() if r is None]
     if missing:
         reason = f"no {' or '.join(missing)} KPI rows in the period"
         return [Comparison(kpi, group, versus, reason=reason) for kpi in kpis]
-    small = [m for m, r in rows.items() if r["agent_id"].n_unique() < min_agents]
+    small = [m for m, r in rows.items() if r is not None and r["agents"] < min_agents]
     if small:
         reason = f"{' and '.join(small)} suppressed (< {min_agents} agents)"
         return [Comparison(kpi, group, versus, reason=reason) for kpi in kpis]
-    # Each side is grouped once (by agent, and by tenure band), not once per KPI.
-    ours, theirs = (_Side.of(rows[mode], tenure_adjusted) for mode in (group, versus))
+    ours, theirs = (_Side.of(groups, mode, tenure_adjusted) for mode in (group, versus))
     return [_compare_one(ours, theirs, kpi, group, versus, min_agents) for kpi in kpis]
 
 
-_MEASURES = sorted({column for r in KPIS.values() for column in (r.numerator, r.denominator)})
+def _group_row(groups: pl.DataFrame, split: str, mode: str, **keys: Any) -> dict[str, Any] | None:
+    """The one group row of `split` for work mode `mode` (and `keys`), or None."""
+    condition = (pl.col("split") == split) & (pl.col("work_mode") == mode)
+    for key, value in keys.items():
+        condition &= pl.col(key) == value
+    found = groups.filter(condition)
+    return found.row(0, named=True) if found.height else None
 
 
 @dataclass(frozen=True)
 class _Side:
-    """One mode's rows of a comparison: its agents' sums and, when the comparison is
-    tenure-adjusted, its agents' sums per tenure band."""
+    """One mode's group row of a comparison and, when the comparison is tenure-adjusted, its
+    group row in each tenure band (None where it has no agent)."""
 
-    per_agent: pl.DataFrame
-    bands: dict[str, pl.DataFrame] | None
+    whole: dict[str, Any]
+    bands: dict[str, dict[str, Any] | None] | None
 
     @classmethod
-    def of(cls, rows: pl.DataFrame, tenure_adjusted: bool) -> _Side:
-        sums = [pl.col(c).sum() for c in _MEASURES]
-        # Tenure is at the period's end, so an agent has one band; grouping by both keeps
-        # that band next to the agent's sums.
-        # maintain_order: the same agents in the same order every run, so the sums and variances
-        # come out to the same last digit (the report is the same bytes for the same data).
-        per_agent = rows.group_by("agent_id", "tenure_band", maintain_order=True).agg(sums)
+    def of(cls, groups: pl.DataFrame, mode: str, tenure_adjusted: bool) -> _Side:
+        whole = _group_row(groups, "none", mode)
+        assert whole is not None
         bands = None
         if tenure_adjusted:
-            bands = {band: per_agent.filter(pl.col("tenure_band") == band) for band in TENURE_BANDS}
-        return cls(per_agent, bands)
+            bands = {band: _group_row(groups, "tenure_band", mode, tenure_band=band) for band in TENURE_BANDS}
+        return cls(whole, bands)
 
 
 @dataclass(frozen=True)
@@ -265,29 +297,45 @@ class Estimate:
     agents: int
 
 
-def delta_method(per_agent: pl.DataFrame, ratio: Ratio) -> Estimate | None:
-    """The group KPI R = scale x sum(num) / sum(den) and Var(R) by the delta method.
+def exact(value: Any) -> Fraction:
+    """An exact sum of kpi_group_sums.sql (a Decimal, or an int or float) as a fraction."""
+    if isinstance(value, Decimal | int | float):
+        return Fraction(value)
+    raise TypeError(f"not a number: {value!r}")
 
-    Each agent i with den_i > 0 gets z_i = scale x (num_i - R' x den_i) / mean(den), R' the
-    unscaled ratio, and Var(R) = var(z) / n (sample variance, n - 1), as in Deng, Knoblich
-    and Lu (2018). None when the denominators sum to 0 (the KPI is n/a).
+
+def delta_method(group: Mapping[str, Any], kpi: str) -> Estimate | None:
+    """The group KPI R = scale x sum(num) / sum(den) and Var(R) by the delta method, from the
+    group's exact sums over its agents with den_i > 0 (`EXACT_SUMS`; spec/model.md).
+
+    Each such agent i gets z_i = scale x (num_i - R' x den_i) / mean(den), R' the unscaled
+    ratio, and Var(R) = var(z) / n (sample variance, n - 1), as in Deng, Knoblich and Lu
+    (2018). The z_i sum to 0, so var(z) = sum z_i^2 / (n - 1), and
+    sum (num_i - R' den_i)^2 = sum num^2 - 2 R' sum num den + R'^2 sum den^2: computed in exact
+    rationals, this neither loses digits to cancellation nor depends on any summing order.
+    None when the denominators sum to 0 (the KPI is n/a).
     """
-    kept = per_agent.filter(pl.col(ratio.denominator) != 0)
-    numerators = kept[ratio.numerator].cast(pl.Float64).to_numpy()
-    denominators = kept[ratio.denominator].cast(pl.Float64).to_numpy()
-    if len(denominators) == 0 or denominators.sum() == 0:
+    ratio = KPIS[kpi]
+    n = int(group[f"{kpi}_n"] or 0)
+    if n == 0:
         return None
-    unscaled = numerators.sum() / denominators.sum()
-    n = len(denominators)
+    num, den = exact(group[f"{kpi}_num"]), exact(group[f"{kpi}_den"])
+    if den == 0:
+        return None
+    unscaled = num / den
+    scale = Fraction(ratio.scale)
+    value = float(unscaled * scale)
     if n < 2:
-        return Estimate(float(unscaled * ratio.scale), None, n)
-    z = ratio.scale * (numerators - unscaled * denominators) / denominators.mean()
-    return Estimate(float(unscaled * ratio.scale), float(z.var(ddof=1) / n), n)
+        return Estimate(value, None, n)
+    nn, nd, dd = (exact(group[f"{kpi}_{figure}"]) for figure in ("nn", "nd", "dd"))
+    squares = nn - 2 * unscaled * nd + unscaled * unscaled * dd
+    mean_den = den / n
+    var_z = scale * scale * squares / (n - 1) / (mean_den * mean_den)
+    return Estimate(value, float(var_z / n), n)
 
 
 def _compare_one(ours: _Side, theirs: _Side, kpi: str, group: str, versus: str, min_agents: int) -> Comparison:
-    ratio = KPIS[kpi]
-    a, b = delta_method(ours.per_agent, ratio), delta_method(theirs.per_agent, ratio)
+    a, b = delta_method(ours.whole, kpi), delta_method(theirs.whole, kpi)
     difference = None if a is None or b is None else a.value - b.value
     half = None
     if a is not None and b is not None and a.variance is not None and b.variance is not None:
@@ -295,7 +343,7 @@ def _compare_one(ours: _Side, theirs: _Side, kpi: str, group: str, versus: str, 
     interval = None if half is None or difference is None else (difference - half, difference + half)
     adjusted: tuple[float, float | None] | None = None
     if ours.bands is not None and theirs.bands is not None:
-        adjusted = _tenure_adjusted(ours.bands, theirs.bands, ratio, min_agents)
+        adjusted = _tenure_adjusted(ours.bands, theirs.bands, kpi, min_agents)
     adjusted_half = adjusted[1] if adjusted else None
     return Comparison(
         kpi, group, versus,
@@ -311,7 +359,8 @@ def _compare_one(ours: _Side, theirs: _Side, kpi: str, group: str, versus: str, 
 
 
 def _tenure_adjusted(
-    ours: dict[str, pl.DataFrame], theirs: dict[str, pl.DataFrame], ratio: Ratio, min_agents: int
+    ours: Mapping[str, Mapping[str, Any] | None], theirs: Mapping[str, Mapping[str, Any] | None], kpi: str,
+    min_agents: int,
 ) -> tuple[float, float | None] | None:
     """The KPI difference within tenure bands, weighted by the smaller group's agents, and
     the half-width of its 95% interval.
@@ -328,10 +377,13 @@ def _tenure_adjusted(
     terms: list[tuple[float, int]] = []
     variance_known = True
     for band in TENURE_BANDS:
-        agents = min(ours[band].height, theirs[band].height)
+        mine, other = ours[band], theirs[band]
+        if mine is None or other is None:
+            continue
+        agents = min(int(mine["agents"]), int(other["agents"]))
         if agents < max(min_agents, 1):
             continue
-        a, b = delta_method(ours[band], ratio), delta_method(theirs[band], ratio)
+        a, b = delta_method(mine, kpi), delta_method(other, kpi)
         if a is None or b is None:
             continue
         total += agents * (a.value - b.value)
@@ -376,15 +428,59 @@ def scipy_stats() -> Any:
     return stats
 
 
+# -- AHT differences for a scenario (the KPI screen's `m`) ------------------------------------
+
+
+def onsite_aht(groups: pl.DataFrame, min_agents: int) -> float | None:
+    """The onsite AHT of the period as the KPI screen shows it; None when it shows none
+    (no onsite contact, or the onsite group suppressed) or it is 0."""
+    aht = _shown_aht(groups, min_agents)
+    return aht.get("onsite") or None
+
+
+def observed_aht_delta(groups: pl.DataFrame, min_agents: int) -> dict[str, float]:
+    """aht_delta from the observed difference: AHT[mode] / AHT[onsite] - 1 for hybrid and
+    remote, each where the screen shows its AHT; empty without an onsite AHT."""
+    aht = _shown_aht(groups, min_agents)
+    onsite = aht.get("onsite")
+    if not onsite:
+        return {}
+    return {mode: value / onsite - 1 for mode in ("hybrid", "remote") if (value := aht.get(mode))}
+
+
+def tenure_adjusted_aht_delta(groups: pl.DataFrame, min_agents: int) -> dict[str, float]:
+    """aht_delta from the tenure-adjusted difference: the adjusted AHT difference against
+    onsite (seconds) / onsite AHT, for each mode of `REPORT_COMPARISONS` that has one; empty
+    without an onsite AHT."""
+    onsite = onsite_aht(groups, min_agents)
+    if not onsite:
+        return {}
+    delta = {}
+    for group, versus in REPORT_COMPARISONS:
+        [c] = compare(groups, group, versus, ["aht_seconds"], True, min_agents=min_agents)
+        if c.tenure_adjusted_difference is not None:
+            delta[group] = c.tenure_adjusted_difference / onsite
+    return delta
+
+
+def _shown_aht(groups: pl.DataFrame, min_agents: int) -> dict[str, float]:
+    shown = kpi_groups(groups, _NO_ATTRITION, (), min_agents)
+    return {r["work_mode"]: r["aht_seconds"] for r in shown.iter_rows(named=True)
+            if not r["suppressed"] and r["aht_seconds"] is not None}
+
+
+_NO_ATTRITION = pl.DataFrame(schema=ATTRITION_SCHEMA)
+
+
 # -- report ---------------------------------------------------------------------------------
 
 
 def kpi_section(inputs: KpiInputs, min_agents: int) -> dict[str, Any]:
     """The report's `kpi` keys: the groups by work mode and the mode comparisons."""
-    groups = kpi_groups(inputs.agent_sums, inputs.attrition, (), min_agents)
+    groups = kpi_groups(inputs.groups, inputs.attrition, (), min_agents)
     comparisons = [
         comparison.as_report()
         for group, versus in REPORT_COMPARISONS
-        for comparison in compare(inputs.agent_sums, group, versus, COMPARED_KPIS, True, min_agents=min_agents)
+        for comparison in compare(inputs.groups, group, versus, COMPARED_KPIS, True, min_agents=min_agents)
     ]
     return {"groups": groups.to_dicts(), "comparisons": comparisons}

@@ -18,7 +18,7 @@ import polars as pl
 from queries.engines.protocol import Queries
 from queries.model.costs import Workforce
 from queries.model.headcount import trend_range
-from queries.model.kpi import AGENT_SUMS_SCHEMA, ATTRITION_SCHEMA, KpiInputs, scipy_stats
+from queries.model.kpi import ATTRITION_SCHEMA, GROUP_SUMS_SCHEMA, KpiInputs, scipy_stats
 from queries.model.period import DataRange, Period
 
 
@@ -48,37 +48,17 @@ def load_forecast(source: Queries, start: dt.date | None = None, end: dt.date | 
 
 
 def load_kpi_inputs(source: Queries, period: Period) -> KpiInputs:
-    """The two aggregated frames every KPI figure of `period` is computed from."""
+    """The two aggregated frames every KPI figure of `period` is computed from, both per group
+    (`kpi_group_sums.sql`, `attrition_inputs.sql`): no row per agent comes back."""
     params = {"start": period.start, "end": period.end}
     # A result of no rows comes back with NULL-typed columns; the model needs real types.
-    agent_sums = source.query("kpi_agent_sums", params).cast(AGENT_SUMS_SCHEMA)
+    groups = source.query("kpi_group_sums", params)
+    groups = groups.select(list(GROUP_SUMS_SCHEMA)).cast(GROUP_SUMS_SCHEMA)
     attrition = source.query("attrition_inputs", params).cast(ATTRITION_SCHEMA)
     # Comparisons follow, and their t quantile needs scipy.stats, whose first import takes a
     # second or two: here it happens in the loading thread, not when the KPI screen draws.
     scipy_stats()
-    return KpiInputs(period, agent_sums, attrition)
-
-
-# `kpi_group_sums.sql`: one row per group of each split; per KPI its agents with a value (_n)
-# and the variance of their delta-method linearized values (_var_z).
-KPI_GROUP_SUMS_SCHEMA = pl.Schema({
-    "split": pl.Utf8, "work_mode": pl.Utf8, "site_id": pl.Utf8, "tenure_band": pl.Utf8, "month": pl.Date,
-    "agents": pl.Int64,
-    **{name: dtype for name, dtype in AGENT_SUMS_SCHEMA.items()
-       if name not in ("agent_id", "work_mode", "site_id", "month", "tenure_band", "days")},
-    **{f"{kpi}_{figure}": dtype for kpi in ("aht_seconds", "fcr", "csat", "qa", "adherence", "fraud_per_100k_contacts")
-       for figure, dtype in (("n", pl.Int64), ("var_z", pl.Float64))},
-})
-
-
-def load_kpi_group_sums(source: Queries, period: Period) -> pl.DataFrame:
-    """Per-group KPI sums, agent counts and delta-method variances of `period`, aggregated in the
-    engine (`kpi_group_sums.sql`): what the KPI figures need, without one row per agent.
-
-    Not yet what the screens and the report read (they use `load_kpi_inputs`): the comparisons
-    move to the delta-method interval first (spec/model.md, "Comparing two groups")."""
-    frame = source.query("kpi_group_sums", {"start": period.start, "end": period.end})
-    return frame.select(list(KPI_GROUP_SUMS_SCHEMA)).cast(KPI_GROUP_SUMS_SCHEMA)
+    return KpiInputs(period, groups, attrition)
 
 
 def row_counts(source: Queries) -> dict[str, int]:

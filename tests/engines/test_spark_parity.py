@@ -194,16 +194,50 @@ def test_the_forecast_table_of_the_corpus_is_read_alike(spark: EngineSettings, t
 
 
 def test_the_per_group_kpi_aggregates_are_the_same_on_spark(spark: EngineSettings, demo: Path) -> None:
-    """`kpi_group_sums.sql` (GROUPING SETS, a window, var_samp) gives DuckDB's rows on Spark."""
+    """`kpi_group_sums.sql` (GROUPING SETS, FILTER, exact DECIMAL sums of products) gives DuckDB's
+    rows on Spark: the exact sums to the last digit."""
     from queries.contract.check import open_folder
     from queries.model.period import resolve_period
-    from queries.plan.loading import data_range, load_kpi_group_sums
+    from queries.plan.loading import data_range, load_kpi_inputs
 
     frames = []
     for settings in (EngineSettings(), spark):
         engine, _ = open_folder(demo, settings, use_cache=True)
         period = resolve_period(data_range(engine), None, None, None)
         order = ["split", "work_mode", "site_id", "tenure_band", "month"]
-        frames.append(load_kpi_group_sums(engine, period).sort(order, nulls_last=True).to_dicts())
+        frames.append(load_kpi_inputs(engine, period).groups.sort(order, nulls_last=True).to_dicts())
     assert len(frames[0]) > 40
     assert_same(frames[0], frames[1], "kpi_group_sums")
+
+
+def test_the_kpi_query_scans_kpi_daily_once_and_broadcasts_the_assignments(
+    spark: EngineSettings, demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Spark inlines CTEs: `kpi_group_sums.sql` must stay one join-then-group chain over a single
+    scan of kpi_daily, with the assignments broadcast by spark_sql.py's hint even where Spark
+    would not broadcast on its own (automatic broadcasts off here)."""
+
+    from queries.contract.check import open_folder
+    from queries.engines.spark_engine import sql_text
+    from queries.engines.spark_sql import to_spark
+    from queries.model.period import resolve_period
+    from queries.plan.loading import data_range
+
+    engine, _ = open_folder(demo, spark, use_cache=True)
+    period = resolve_period(data_range(engine), None, None, None)
+    conf = engine.session.conf
+    threshold = conf.get("spark.sql.autoBroadcastJoinThreshold")
+    conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")
+    try:
+        capsys.readouterr()
+        engine.session.sql(to_spark(sql_text("kpi_group_sums")),
+                           args={"start": period.start, "end": period.end}).explain()
+        plan = capsys.readouterr().out.splitlines()
+    finally:
+        conf.set("spark.sql.autoBroadcastJoinThreshold", threshold)
+    scans = [(i, line) for i, line in enumerate(plan) if "FileScan parquet" in line]
+    assert sum("handle_seconds" in line for _, line in scans) == 1, plan  # kpi_daily, once
+    [(i, _)] = [(i, line) for i, line in scans if "start_date" in line]  # assignments
+    # The nearest exchange above the assignments' scan is a broadcast, not a shuffle.
+    exchange = next(line for line in reversed(plan[:i]) if "Exchange" in line)
+    assert "BroadcastExchange" in exchange, plan

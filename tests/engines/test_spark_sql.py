@@ -99,6 +99,17 @@ def test_every_named_query_translates_without_duckdb_only_syntax(name: str) -> N
         assert duckdb_only not in out, duckdb_only
 
 
+def test_assignments_joined_to_kpi_daily_are_broadcast() -> None:
+    inner = "SELECT k.agent_id, s.work_mode FROM kpi_daily AS k JOIN assignments AS s ON s.agent_id = k.agent_id"
+    assert flat(to_spark(inner)).startswith("SELECT /*+ BROADCAST(s) */ k.agent_id")
+    # Only an inner join from kpi_daily: a left join keeps Spark's own plan, as does another table.
+    left = inner.replace(" JOIN ", " LEFT JOIN ")
+    other = inner.replace("FROM kpi_daily", "FROM agents")
+    assert "BROADCAST" not in to_spark(left) and "BROADCAST" not in to_spark(other)
+    text = resources.files("queries.engines").joinpath("sql", "kpi_group_sums.sql").read_text()
+    assert to_spark(text).count("/*+ BROADCAST(s) */") == 1
+
+
 def test_sql_that_cannot_be_parsed_is_a_transpile_error() -> None:
     with pytest.raises(TranspileError, match="cannot parse wfplan SQL for Spark"):
         to_spark("SELECT FROM WHERE (")

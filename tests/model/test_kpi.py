@@ -40,6 +40,7 @@ from queries.model.kpi import (
 )
 from queries.model.period import Period
 from queries.plan.loading import load_kpi_inputs
+from tests.kpi_rows import agent_rows, group_sums
 
 D = dt.date
 MARCH = Period(as_of=D(2026, 3, 31), start=D(2026, 3, 1), end=D(2026, 3, 31))
@@ -148,7 +149,7 @@ def by_key(groups: pl.DataFrame, *keys: str) -> dict[Any, dict[str, Any]]:
 
 
 def test_every_kpi_and_attrition_by_hand(march: KpiInputs) -> None:
-    groups = by_key(kpi_groups(march.agent_sums, march.attrition, [], min_agents=1), "work_mode")
+    groups = by_key(kpi_groups(march.groups, march.attrition, [], min_agents=1), "work_mode")
     assert list(groups) == ["onsite", "hybrid", "remote"]
 
     # Onsite rows: A1 on 03-02, A2 on 03-10 (before its move), A4 on 03-05.
@@ -185,7 +186,7 @@ def test_every_kpi_and_attrition_by_hand(march: KpiInputs) -> None:
 
 
 def test_splits_by_site_and_tenure_band(march: KpiInputs) -> None:
-    sites = by_key(kpi_groups(march.agent_sums, march.attrition, ["site_id"], 1), "work_mode", "site_id")
+    sites = by_key(kpi_groups(march.groups, march.attrition, ["site_id"], 1), "work_mode", "site_id")
     assert list(sites) == [("onsite", "BOI"), ("onsite", "KEN"), ("hybrid", "KEN"), ("remote", None)]
     # BOI: A4 alone, no contacts (AHT n/a); 10 agent-days and one leaver: 365 x 1 / 10.
     assert sites[("onsite", "BOI")]["aht_seconds"] is None
@@ -193,7 +194,7 @@ def test_splits_by_site_and_tenure_band(march: KpiInputs) -> None:
     # KEN: A1 and A2, 31 + 15 agent-days, no leaver.
     assert (sites[("onsite", "KEN")]["agents"], sites[("onsite", "KEN")]["attrition_annualized"]) == (2, 0.0)
 
-    bands = by_key(kpi_groups(march.agent_sums, march.attrition, ["tenure_band"], 1), "work_mode", "tenure_band")
+    bands = by_key(kpi_groups(march.groups, march.attrition, ["tenure_band"], 1), "work_mode", "tenure_band")
     # Onsite > 24 months: A1 and A4 (10 contacts), 31 + 10 agent-days, A4 leaves.
     assert (bands[("onsite", "> 24 months")]["contacts"], bands[("onsite", "6-24 months")]["contacts"]) == (10, 20)
     assert bands[("onsite", "> 24 months")]["attrition_annualized"] == pytest.approx(365 / 41)
@@ -206,7 +207,7 @@ def test_splits_by_site_and_tenure_band(march: KpiInputs) -> None:
 def test_month_split_over_two_months(tmp_path: Path) -> None:
     period = Period(as_of=D(2026, 3, 31), start=D(2026, 2, 1), end=D(2026, 3, 31))  # 59 days
     inputs = load(hand_folder(tmp_path / "data"), period)
-    months = by_key(kpi_groups(inputs.agent_sums, inputs.attrition, ["month"], 1), "work_mode", "month")
+    months = by_key(kpi_groups(inputs.groups, inputs.attrition, ["month"], 1), "work_mode", "month")
     # February onsite: A1's row of 02-28 only; agent-days A1 28 + A2 28 + A4 28 + A7 15
     # (02-01..02-15) = 99 with A7 leaving: 365 x 1 / 99.
     february = months[("onsite", D(2026, 2, 1))]
@@ -214,7 +215,7 @@ def test_month_split_over_two_months(tmp_path: Path) -> None:
     assert february["attrition_annualized"] == pytest.approx(365 / 99)
     # Whole period onsite: 99 + 56 = 155 agent-days over 59 days, leavers A7 and A4:
     # 2 / (155 / 59) x 365 / 59.
-    whole = by_key(kpi_groups(inputs.agent_sums, inputs.attrition, [], 1), "work_mode")
+    whole = by_key(kpi_groups(inputs.groups, inputs.attrition, [], 1), "work_mode")
     assert whole["onsite"]["attrition_annualized"] == pytest.approx(2 / (155 / 59) * 365 / 59)
     # Remote in February: A3's 28 days and no leaver; A5 had no assignment yet.
     assert inputs.attrition.filter(
@@ -224,10 +225,11 @@ def test_month_split_over_two_months(tmp_path: Path) -> None:
 
 def test_kpi_row_on_a_day_without_assignment_is_left_out(march: KpiInputs) -> None:
     # A5's row of 03-03 (999 contacts) precedes its first assignment (03-05).
-    a5 = march.agent_sums.filter(pl.col("agent_id") == "A5")
-    assert a5.select("work_mode", "contacts", "days").rows() == [("remote", 40, 1)]
-    assert march.agent_sums["work_mode"].null_count() == 0
-    assert march.agent_sums["contacts"].sum() == 30 + 80 + 0
+    # Remote < 6 months holds A3 (10 contacts) and A5 (40, from its row of 03-06 alone).
+    bands = by_key(kpi_groups(march.groups, march.attrition, ["tenure_band"], 1), "work_mode", "tenure_band")
+    assert (bands[("remote", "< 6 months")]["agents"], bands[("remote", "< 6 months")]["contacts"]) == (2, 50)
+    assert march.groups["work_mode"].null_count() == 0
+    assert march.contacts == 30 + 80 + 0
 
 
 def test_tenure_bands_at_calendar_month_anniversaries(tmp_path: Path) -> None:
@@ -246,9 +248,9 @@ def test_tenure_bands_at_calendar_month_anniversaries(tmp_path: Path) -> None:
         [(D(2026, 2, 10), a, 1, 1.0, 0, 0, 0, 0.0, 0, 0.0, 1.0, 1.0, 0) for a in hires],
     )
     inputs = load(folder, Period(as_of=end, start=D(2026, 2, 1), end=end))
-    assert dict(inputs.agent_sums.select("agent_id", "tenure_band").rows()) == {
-        "B1": "< 6 months", "B2": "6-24 months", "B3": "6-24 months", "B4": "6-24 months", "B5": "> 24 months",
-    }
+    # B1 < 6 months; B2, B3 and B4 6-24 months; B5 > 24 months.
+    bands = kpi_groups(inputs.groups, inputs.attrition, ["tenure_band"], 1)
+    assert dict(bands.select("tenure_band", "agents").rows()) == {"< 6 months": 1, "6-24 months": 3, "> 24 months": 1}
     # attrition_inputs bands the same way: every agent is employed all 28 days of February.
     days = dict(inputs.attrition.group_by("tenure_band").agg(pl.col("agent_days").sum()).rows())
     assert days == {"< 6 months": 28, "6-24 months": 3 * 28, "> 24 months": 28}
@@ -256,30 +258,26 @@ def test_tenure_bands_at_calendar_month_anniversaries(tmp_path: Path) -> None:
 
 def test_a_period_without_kpi_rows_gives_typed_frames_and_no_groups(tmp_path: Path) -> None:
     inputs = load(hand_folder(tmp_path / "data"), Period(D(2030, 1, 31), D(2030, 1, 1), D(2030, 1, 31)))
-    assert inputs.agent_sums.is_empty()
-    assert inputs.agent_sums.schema["contacts"] == pl.Int64 and inputs.agent_sums.schema["month"] == pl.Date
+    assert inputs.empty and inputs.groups.is_empty()
+    assert inputs.groups.schema["contacts"] == pl.Int64 and inputs.groups.schema["month"] == pl.Date
     # A1, A2, A5 and A6 are still employed in 2030 (no term_date): 31 agent-days each.
     assert inputs.attrition["agent_days"].sum() == 4 * 31
     section = kpi_section(inputs, min_agents=5)
     assert section["groups"] == []
     assert all(c["difference"] is None for c in section["comparisons"])
     # It says there is no data, not the privacy floor's "suppressed (< 5 agents)".
-    reasons = {c.reason for c in compare(inputs.agent_sums, "remote", "onsite", min_agents=5)}
+    reasons = {c.reason for c in compare(inputs.groups, "remote", "onsite", min_agents=5)}
     assert reasons == {"no remote or onsite KPI rows in the period"}
 
 
 # -- pure frames for the model ----------------------------------------------------------------
 
 
-def agent_sums(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    """kpi_agent_sums rows: unspecified KPI sums are 0, keys default to onsite KEN, March."""
-    defaults = {"work_mode": "onsite", "site_id": "KEN", "month": D(2026, 3, 1), "tenure_band": "> 24 months",
-                "days": 1} | {c: 0 for c in KPI_COLUMNS}
-    frame = pl.DataFrame([defaults | row for row in rows])
-    return frame.select("agent_id", "work_mode", "site_id", "month", "tenure_band", *KPI_COLUMNS, "days").cast({
-        "site_id": pl.Utf8, "handle_seconds": pl.Float64, "csat_points": pl.Float64, "qa_points": pl.Float64,
-        "scheduled_minutes": pl.Float64, "adherent_minutes": pl.Float64,
-    })
+def groups_of(rows: list[dict[str, Any]], by: list[str] | None = None) -> pl.DataFrame:
+    """The group rows (as kpi_group_sums.sql makes them) of per-agent rows: unspecified KPI sums
+    are 0, keys default to onsite KEN, March (tests/kpi_rows.py). With `by`, that split too."""
+    frame = agent_rows(rows)
+    return group_sums(frame) if by is None else group_sums(frame, [(), by])
 
 
 NO_ATTRITION = pl.DataFrame(schema={
@@ -297,7 +295,7 @@ def fcr_agents(mode: str, prefix: str, values: list[tuple[int, int]], band: str 
 
 
 def test_zero_denominator_is_none_not_zero() -> None:
-    sums = agent_sums([{"agent_id": "H1", "work_mode": "hybrid", "contacts": 0, "fraud_incidents": 0}])
+    sums = groups_of([{"agent_id": "H1", "work_mode": "hybrid", "contacts": 0, "fraud_incidents": 0}])
     row = kpi_groups(sums, NO_ATTRITION, [], min_agents=1).row(0, named=True)
     # 0 contacts: AHT and fraud per 100k are n/a, not 0; no agent-days: attrition n/a.
     assert row["aht_seconds"] is None and row["fraud_per_100k_contacts"] is None
@@ -317,7 +315,7 @@ def test_delta_method_interval_by_hand() -> None:
     df = V^2 / (V_a^2 / 2 + V_b^2 / 2) = 4.7804260e-05 / 1.1981964e-05 = 3.98969...
     half = t(0.975, df) x sqrt(V).
     (Per-agent ratios would have given remote 0.6, 0.8, 0.8: the wrong variance.)"""
-    sums = agent_sums(
+    sums = groups_of(
         fcr_agents("remote", "R", [(6, 10), (16, 20), (8, 10)]) + fcr_agents("onsite", "O", [(5, 10), (14, 20), (6, 10)])
         # An onsite agent with no FCR-eligible contact has no FCR: left out of n.
         + [{"agent_id": "O9", "work_mode": "onsite", "contacts": 5}]
@@ -330,7 +328,8 @@ def test_delta_method_interval_by_hand() -> None:
     assert fcr.difference == pytest.approx(0.125)
     assert (fcr.ci_low, fcr.ci_high) == pytest.approx((0.125 - half, 0.125 + half), rel=1e-12)
     assert fcr.significant is False  # 0.125 - 0.2311 < 0 < 0.125 + 0.2311
-    a = delta_method(sums.filter(pl.col("work_mode") == "remote"), KPIS["fcr"])
+    remote = sums.filter((pl.col("split") == "none") & (pl.col("work_mode") == "remote")).row(0, named=True)
+    a = delta_method(remote, "fcr")
     assert a is not None and (a.value, a.variance, a.agents) == pytest.approx((0.75, v_a, 3))
 
 
@@ -351,7 +350,7 @@ def test_scipy_is_imported_only_for_an_interval() -> None:
 
 def test_tenure_adjustment_can_reverse_the_sign() -> None:
     # Remote is mostly senior, onsite mostly junior; within each band remote is worse.
-    sums = agent_sums(
+    sums = groups_of(
         fcr_agents("remote", "RS", [(80, 100)] * 8, "> 24 months")
         + fcr_agents("remote", "RJ", [(60, 100)] * 5, "< 6 months")
         + fcr_agents("remote", "RM", [(100, 100)], "6-24 months")  # no onsite agent: band skipped
@@ -381,7 +380,7 @@ def test_tenure_adjusted_interval_by_hand() -> None:
     Adjusted = (3 x 0.125 + 2 x -0.35) / 5 = (0.375 - 0.7) / 5 = -0.065.
     Terms / 25: 9 x 0.00328125, 9 x 0.0036328125, 4 x 0.01, 4 x 0.05 / 12, with n 3, 3, 2, 4;
     half = t(0.975, df) x sqrt(sum of terms), df = (sum)^2 / sum(term^2 / (n - 1))."""
-    sums = agent_sums(
+    sums = groups_of(
         fcr_agents("remote", "RS", [(6, 10), (16, 20), (8, 10)]) + fcr_agents("onsite", "OS", [(5, 10), (14, 20), (6, 10)])
         + fcr_agents("remote", "RJ", [(3, 10), (5, 10)], "< 6 months")
         + fcr_agents("onsite", "OJ", [(7, 10), (8, 10), (9, 10), (6, 10)], "< 6 months")
@@ -401,7 +400,7 @@ def test_a_band_under_the_floor_is_left_out_of_the_adjusted_figure() -> None:
     difference plus the onsite band's FCR would give their exact FCR. So that band is left out:
     > 24 months remote 5 x 80/100, onsite 5 x 70/100: 0.10, the only band left.
     (Kept, < 6 months would add 2 x (0.50 - 0.60) and give (5 x 0.1 - 0.2) / 7.)"""
-    sums = agent_sums(
+    sums = groups_of(
         fcr_agents("remote", "RS", [(80, 100)] * 5) + fcr_agents("onsite", "OS", [(70, 100)] * 5)
         + fcr_agents("remote", "RJ", [(50, 100)] * 2, "< 6 months")
         + fcr_agents("onsite", "OJ", [(60, 100)] * 6, "< 6 months")
@@ -409,7 +408,7 @@ def test_a_band_under_the_floor_is_left_out_of_the_adjusted_figure() -> None:
     [fcr] = compare(sums, "remote", "onsite", ["fcr"], min_agents=5)
     assert fcr.tenure_adjusted_difference == pytest.approx(0.10)
     # No band with 5 agents on both sides: no adjusted figure and no interval.
-    only_small = agent_sums(
+    only_small = groups_of(
         fcr_agents("remote", "RS", [(80, 100)] * 4) + fcr_agents("onsite", "OS", [(70, 100)] * 5)
         + fcr_agents("remote", "RJ", [(50, 100)] * 2, "< 6 months")
         + fcr_agents("onsite", "OJ", [(60, 100)] * 6, "< 6 months")
@@ -423,7 +422,7 @@ def test_a_band_under_the_floor_is_left_out_of_the_adjusted_figure() -> None:
 
 
 def test_four_agent_group_is_suppressed_with_min_five() -> None:
-    sums = agent_sums(
+    sums = groups_of(
         fcr_agents("onsite", "O", [(7, 10), (6, 10), (8, 10), (5, 10), (9, 10), (6, 10)])
         + fcr_agents("remote", "R", [(7, 10), (8, 10), (9, 10), (6, 10)])
     )
@@ -441,7 +440,7 @@ def test_four_agent_group_is_suppressed_with_min_five() -> None:
 def test_a_cell_recoverable_by_subtraction_is_suppressed_too() -> None:
     # Onsite: 7 agents at KEN, 5 at BOI, 3 at TUL; the mode total (15) is shown. TUL alone
     # suppressed would be total minus KEN minus BOI, so BOI, the next smallest, goes too.
-    sums = agent_sums(
+    sums = groups_of(
         [{"agent_id": f"K{i}", "site_id": "KEN", "contacts": 10} for i in range(7)]
         + [{"agent_id": f"B{i}", "site_id": "BOI", "contacts": 10} for i in range(5)]
         + [{"agent_id": f"T{i}", "site_id": "TUL", "contacts": 10} for i in range(3)]
@@ -469,7 +468,7 @@ BYS = [list(c) for n in range(len(SPLITS) + 1) for c in itertools.combinations(S
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=ROWS, min_agents=st.integers(1, 6), by=st.sampled_from(BYS))
 def test_no_shown_group_is_under_the_floor_or_recoverable(rows: list[dict], min_agents: int, by: list[str]) -> None:
-    groups = kpi_groups(agent_sums(rows), NO_ATTRITION, by, min_agents)
+    groups = kpi_groups(groups_of(rows, by), NO_ATTRITION, by, min_agents)
     shown = groups.filter(~pl.col("suppressed"))
     assert (shown["agents"] >= min_agents).all()
     # No line (cells adding up to a parent total) has one suppressed cell beside shown ones.
@@ -510,7 +509,7 @@ def test_kpi_section_has_exactly_the_report_keys(march: KpiInputs) -> None:
     json.dumps(section, default=str)
 
 
-# -- kpi_agent_sums.sql against a row-by-row reference ----------------------------------------
+# -- kpi_group_sums.sql against a row-by-row reference ----------------------------------------
 
 # Assignments of one agent: consecutive spells inside Jan-Apr 2026, each (length, gap before)
 # in days, so moves fall mid-month, on month starts, and with days between them.
@@ -525,11 +524,11 @@ SUMS_MODES = (("onsite", "KEN"), ("onsite", "BOI"), ("remote", None), ("hybrid",
     days=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 119)), min_size=1, max_size=60, unique=True),
     window=st.tuples(st.integers(0, 60), st.integers(0, 60)),
 )
-def test_agent_sums_match_a_row_by_row_match(tmp_path_factory: pytest.TempPathFactory, spells: list,
+def test_group_sums_match_a_row_by_row_match(tmp_path_factory: pytest.TempPathFactory, spells: list,
                                              modes: list, days: list, window: tuple[int, int]) -> None:
-    """Agent-months one assignment covers are summed before the join, the others row by row
-    (kpi_agent_sums.sql): either way each row counts once, under its own day's assignment,
-    and rows on days without one are left out."""
+    """Each KPI row counts once, under its own day's assignment, in the groups by site and by
+    month (moves mid-month, on month starts, with days between); rows on days without an
+    assignment are left out; `agents` counts distinct agents."""
     first = D(2026, 1, 1)
     agents, assignments, n = [], [], 0
     for a, agent_spells in enumerate(spells):
@@ -551,22 +550,25 @@ def test_agent_sums_match_a_row_by_row_match(tmp_path_factory: pytest.TempPathFa
     end = start + dt.timedelta(days=window[1])
     engine, result = open_folder(folder)
     assert result.ok, result.summary()
-    got = load_kpi_inputs(engine, Period(as_of=end, start=start, end=end)).agent_sums
+    got = load_kpi_inputs(engine, Period(as_of=end, start=start, end=end)).groups
 
     expected: dict[tuple[Any, ...], list[float]] = {}
+    agents: dict[tuple[Any, ...], set[str]] = {}
     for day, agent, *values in kpi:
         if not start <= day <= end:
             continue
         match = [(m, s) for a, s0, e0, m, s in assignments if a == agent and s0 <= day and (e0 is None or day <= e0)]
         if not match:
             continue
-        key = (agent, *match[0], day.replace(day=1))
-        totals = expected.setdefault(key, [0.0] * (len(KPI_COLUMNS) + 1))
-        for i, v in enumerate([*values, 1]):
-            totals[i] += v
-    rows = {(r["agent_id"], r["work_mode"], r["site_id"], r["month"]): [r[c] for c in (*KPI_COLUMNS, "days")]
-            for r in got.iter_rows(named=True)}
-    assert got.height == len(rows)  # no key twice: nothing counted under two assignments
+        mode, site = match[0]
+        for key in (("site_id", mode, site, None), ("month", mode, None, day.replace(day=1))):
+            totals = expected.setdefault(key, [0.0] * len(KPI_COLUMNS))
+            for i, v in enumerate(values):
+                totals[i] += v
+            agents.setdefault(key, set()).add(agent)
+    rows = {(r["split"], r["work_mode"], r["site_id"], r["month"]): (r["agents"], [r[c] for c in KPI_COLUMNS])
+            for r in got.filter(pl.col("split").is_in(["site_id", "month"])).iter_rows(named=True)}
     assert rows.keys() == expected.keys()
     for key, totals in expected.items():
-        assert rows[key] == pytest.approx(totals), key
+        assert rows[key][0] == len(agents[key]), key
+        assert rows[key][1] == pytest.approx(totals), key

@@ -25,6 +25,7 @@ from queries.model.kpi import KPIS, SPLITS, TENURE_BANDS, kpi_groups
 from queries.model.reach import pool, pools, reach_multiplier, region_reach
 from queries.model.scenario import Closure, RemoteTarget, Scenario, SiteChange
 from queries.plan.session import PlanSession
+from tests.kpi_rows import group_sums
 
 AS_OF = dt.date(2026, 3, 31)
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -442,7 +443,8 @@ KPI_SUMS = ["contacts", "handle_seconds", "fcr_eligible", "fcr_resolved", "csat_
 
 @st.composite
 def kpi_inputs(draw: st.DrawFn) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """kpi_agent_sums and attrition_inputs rows for up to 30 agents in random groups."""
+    """Per-agent KPI rows (made into group rows by tests/kpi_rows.py) and attrition_inputs rows
+    for up to 30 agents in random groups."""
     rows = []
     for _ in range(draw(st.integers(1, 60))):
         contacts = draw(st.integers(0, 200))
@@ -454,12 +456,11 @@ def kpi_inputs(draw: st.DrawFn) -> tuple[pl.DataFrame, pl.DataFrame]:
             "contacts": contacts, "handle_seconds": float(contacts * 300), "fcr_eligible": contacts,
             "fcr_resolved": contacts // 2, "csat_responses": contacts // 10, "csat_points": float(contacts // 10 * 4),
             "qa_evaluations": 1, "qa_points": 80.0, "scheduled_minutes": 480.0, "adherent_minutes": 450.0,
-            "fraud_incidents": 0, "days": 1,
+            "fraud_incidents": 0,
         })
     sums = pl.DataFrame(rows, schema={
         "agent_id": pl.Utf8, "work_mode": pl.Utf8, "site_id": pl.Utf8, "month": pl.Date, "tenure_band": pl.Utf8,
         **{c: (pl.Float64 if c.endswith(("seconds", "points", "minutes")) else pl.Int64) for c in KPI_SUMS},
-        "days": pl.Int64,
     })
     keys = sums.select("work_mode", "site_id", "tenure_band", "month").unique()
     attrition = keys.with_columns(agent_days=pl.lit(90, dtype=pl.Int64),
@@ -480,7 +481,7 @@ def test_suppression_never_shows_a_group_below_the_floor(inputs: tuple[pl.DataFr
     group shows no figure; no line of a split has exactly one suppressed cell beside shown
     ones (it would be its parent total minus the shown cells)."""
     sums, attrition = inputs
-    groups = kpi_groups(sums, attrition, by, floor)
+    groups = kpi_groups(group_sums(sums, [by]), attrition, by, floor)
     keys = ["work_mode", *by]
     true_agents = sums.group_by(keys).agg(true_agents=pl.col("agent_id").n_unique())
     checked = groups.join(true_agents, on=keys, how="left", nulls_equal=True)

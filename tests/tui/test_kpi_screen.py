@@ -96,7 +96,7 @@ async def test_the_observed_aht_difference_goes_into_the_scenario(demo: Path) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await on_kpis(pilot)
         await pilot.press("m")
-        groups = kpi_groups(app.kpi_inputs.agent_sums, app.kpi_inputs.attrition, [], 5)
+        groups = kpi_groups(app.kpi_inputs.groups, app.kpi_inputs.attrition, [], 5)
         aht = {r["work_mode"]: r["aht_seconds"] for r in groups.iter_rows(named=True)}
         delta = app.session.scenario.aht_delta
         assert delta.remote == pytest.approx(aht["remote"] / aht["onsite"] - 1)
@@ -154,9 +154,9 @@ async def test_m_takes_the_difference_on_screen_and_says_which(demo: Path, size:
         assert "m Take AHT" in screen_words(app).splitlines()[-1] and "? Help q Quit" in screen_words(app).splitlines()[-1]
         await pilot.press("a", "m")
         await pilot.pause()
-        groups = kpi_groups(app.kpi_inputs.agent_sums, app.kpi_inputs.attrition, [], 5)
+        groups = kpi_groups(app.kpi_inputs.groups, app.kpi_inputs.attrition, [], 5)
         onsite = next(r["aht_seconds"] for r in groups.iter_rows(named=True) if r["work_mode"] == "onsite")
-        [remote] = compare(app.kpi_inputs.agent_sums, "remote", "onsite", ["aht_seconds"], True, min_agents=5)
+        [remote] = compare(app.kpi_inputs.groups, "remote", "onsite", ["aht_seconds"], True, min_agents=5)
         assert remote.tenure_adjusted_difference != remote.difference
         assert app.session.scenario.aht_delta.remote == pytest.approx(remote.tenure_adjusted_difference / onsite)
         message = [n.message for n in app._notifications][-1]

@@ -20,7 +20,15 @@ from textual.widgets import DataTable
 
 from queries.format import count, share
 from queries.model.costs import MODES
-from queries.model.kpi import COMPARED_KPIS, REPORT_COMPARISONS, compare, kpi_groups
+from queries.model.kpi import (
+    COMPARED_KPIS,
+    REPORT_COMPARISONS,
+    compare,
+    kpi_groups,
+    observed_aht_delta,
+    onsite_aht,
+    tenure_adjusted_aht_delta,
+)
 from queries.model.period import PeriodChoice
 from queries.model.scenario import AhtDelta
 from queries.report.table_export import ExportTable
@@ -89,11 +97,11 @@ class KpiScreen(PlanScreen):
         self.watch(self.app, "kpi_revision", self._revision_changed)
 
     def _revision_changed(self) -> None:
-        ready = self.wf.session is not None and self.wf.kpi_inputs is not None \
-            and self.wf.kpi_inputs.period == self.wf.period
+        ready = self.wf.state.session is not None and self.wf.state.kpi_inputs is not None \
+            and self.wf.state.kpi_inputs.period == self.wf.state.period
         for widget in self.query(".needs-kpis"):
             widget.loading = not ready
-        if self.wf.session is not None and not ready and self.is_current:
+        if self.wf.state.session is not None and not ready and self.is_current:
             self.post_message(WantKpis())
         if ready:
             self.show()
@@ -107,18 +115,18 @@ class KpiScreen(PlanScreen):
     # -- drawing ----------------------------------------------------------------------------
 
     def _floor(self) -> int:
-        return self.wf.session.privacy_floor
+        return self.wf.state.session.privacy_floor
 
     def _groups(self, floor: int) -> pl.DataFrame:
-        inputs = self.wf.kpi_inputs
-        return kpi_groups(inputs.agent_sums, inputs.attrition, [self.split] if self.split else [], floor)
+        inputs = self.wf.state.kpi_inputs
+        return kpi_groups(inputs.groups, inputs.attrition, [self.split] if self.split else [], floor)
 
     def show(self) -> None:
-        inputs = self.wf.kpi_inputs
+        inputs = self.wf.state.kpi_inputs
         floor = self._floor()
         groups = self._groups(floor)
         self._fill_groups(groups, floor)
-        self._fill_comparisons(inputs.agent_sums, floor)
+        self._fill_comparisons(inputs.groups, floor)
         self._plot_trend(inputs, floor)
 
     def _fill_groups(self, groups: pl.DataFrame, floor: int) -> None:
@@ -129,8 +137,8 @@ class KpiScreen(PlanScreen):
             table.add_column(Text(label, justify="right") if numeric else label, key=key)
         for i, row in enumerate(groups.iter_rows(named=True)):
             table.add_row(*self._group_cells(row, floor), key=str(i))
-        period = self.wf.period
-        empty = self.wf.kpi_inputs.agent_sums.is_empty()
+        period = self.wf.state.period
+        empty = self.wf.state.kpi_inputs.empty
         table.border_title = (f"No KPI rows between {period.start} and {period.end}" if empty
                               else f"By {SPLIT_LABELS[self.split]}, {period.start} to {period.end}")
 
@@ -163,7 +171,7 @@ class KpiScreen(PlanScreen):
     def export_table(self) -> ExportTable | None:
         """The groups table as shown. A suppressed group keeps its keys and exports no
         figure: its numbers are empty and "Privacy" says why (Markdown: as on screen)."""
-        if not self._ready() or self.wf.kpi_inputs.period != self.wf.period:
+        if not self._ready() or self.wf.state.kpi_inputs.period != self.wf.state.period:
             return None
         floor = self._floor()
         groups = self._groups(floor)
@@ -186,11 +194,11 @@ class KpiScreen(PlanScreen):
                            frame, text=text)
 
     def no_export_reason(self) -> str:
-        if self.wf.session is not None:
+        if self.wf.state.session is not None:
             return "Nothing to export yet: the KPIs are still loading"
         return super().no_export_reason()
 
-    def _fill_comparisons(self, agent_sums: pl.DataFrame, floor: int) -> None:
+    def _fill_comparisons(self, groups: pl.DataFrame, floor: int) -> None:
         table: DataTable[Any] = self.query_one("#kpi-compare", DataTable)
         table.clear(columns=True)
         table.add_column("KPI", key="kpi")
@@ -206,7 +214,7 @@ class KpiScreen(PlanScreen):
                 table.add_column(Text("95% CI", justify="right"), key=f"{group}-ci")
                 table.add_column(Text("sure?", justify="right"), key=f"{group}-sig")
         results = {
-            (g, v): {c.kpi: c for c in compare(agent_sums, g, v, COMPARED_KPIS, self.tenure_adjusted, min_agents=floor)}
+            (g, v): {c.kpi: c for c in compare(groups, g, v, COMPARED_KPIS, self.tenure_adjusted, min_agents=floor)}
             for g, v in REPORT_COMPARISONS
         }
         for kpi in self.kpi_order():
@@ -231,7 +239,7 @@ class KpiScreen(PlanScreen):
                               else "Differences against onsite, sure = the 95% CI excludes 0 (a: tenure-adjusted)")
 
     def _plot_trend(self, inputs: Any, floor: int) -> None:
-        monthly = kpi_groups(inputs.agent_sums, inputs.attrition, ["month"], floor)
+        monthly = kpi_groups(inputs.groups, inputs.attrition, ["month"], floor)
         months = sorted(set(monthly["month"].to_list()))
         series = {
             mode: [next((r[self.primary] for r in monthly.filter((pl.col("work_mode") == mode) & (pl.col("month") == m))
@@ -246,7 +254,7 @@ class KpiScreen(PlanScreen):
     # -- actions ----------------------------------------------------------------------------
 
     def _ready(self) -> bool:
-        return self.wf.kpi_inputs is not None and self.wf.session is not None
+        return self.wf.state.kpi_inputs is not None and self.wf.state.session is not None
 
     def action_split(self) -> None:
         order = [None, "site_id", "tenure_band", "month"]
@@ -266,7 +274,7 @@ class KpiScreen(PlanScreen):
             self.show()
 
     def action_period(self) -> None:
-        period = self.wf.period
+        period = self.wf.state.period
         if period is None:
             return
 
@@ -288,40 +296,32 @@ class KpiScreen(PlanScreen):
         if self.tenure_adjusted:
             self._take_adjusted_aht()
             return
-        floor = self.wf.session.privacy_floor
-        groups = kpi_groups(self.wf.kpi_inputs.agent_sums, self.wf.kpi_inputs.attrition, [], floor)
-        aht = {r["work_mode"]: r["aht_seconds"] for r in groups.iter_rows(named=True) if not r["suppressed"]}
-        if not aht.get("onsite"):
+        floor = self.wf.state.session.privacy_floor
+        groups = self.wf.state.kpi_inputs.groups
+        if onsite_aht(groups, floor) is None:
             self.notify("No onsite AHT to compare with in this period", severity="warning")
             return
-        delta = {mode: aht[mode] / aht["onsite"] - 1 for mode in ("hybrid", "remote") if aht.get(mode)}
-        self.post_message(EditScenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)})))
+        delta = observed_aht_delta(groups, floor)
+        self.post_message(EditScenario(self.wf.state.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)})))
         self.notify("Scenario AHT delta (observed difference): " + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 
     def _take_adjusted_aht(self) -> None:
         """aht_delta = the tenure-adjusted AHT difference / onsite AHT, per mode that has one."""
         floor = self._floor()
-        inputs = self.wf.kpi_inputs
-        groups = kpi_groups(inputs.agent_sums, inputs.attrition, [], floor)
-        onsite = next((r["aht_seconds"] for r in groups.iter_rows(named=True)
-                       if r["work_mode"] == "onsite" and not r["suppressed"]), None)
-        if not onsite:
+        groups = self.wf.state.kpi_inputs.groups
+        if onsite_aht(groups, floor) is None:
             self.notify("No onsite AHT to compare with in this period", severity="warning")
             return
-        delta = {}
-        for group, versus in REPORT_COMPARISONS:
-            [c] = compare(inputs.agent_sums, group, versus, ["aht_seconds"], True, min_agents=floor)
-            if c.tenure_adjusted_difference is not None:
-                delta[group] = c.tenure_adjusted_difference / onsite
+        delta = tenure_adjusted_aht_delta(groups, floor)
         if not delta:
             self.notify("No tenure-adjusted AHT difference to take; a shows the observed one", severity="warning")
             return
-        self.post_message(EditScenario(self.wf.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)})))
+        self.post_message(EditScenario(self.wf.state.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)})))
         self.notify("Scenario AHT delta (tenure-adjusted difference / onsite AHT): "
                     + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 
     def action_explain(self) -> None:
-        floor = self.wf.session.privacy_floor if self.wf.session else 5
+        floor = self.wf.state.session.privacy_floor if self.wf.state.session else 5
         self.app.push_screen(TextDialog("KPIs, intervals and the privacy floor", [
             "A KPI row belongs to the work mode of the agent's assignment on that day; rows on days",
             "without an assignment are left out. agents = distinct agents with a row in the group.",

@@ -1,5 +1,5 @@
 -- What annualized attrition needs (spec/model.md, "Headcount" and "KPIs"), per work mode,
--- site, tenure band and month over $start..$end, with the same keys as kpi_agent_sums so
+-- site, tenure band and month over $start..$end, with the same keys as kpi_group_sums so
 -- that every KPI split has its attrition:
 --   agent_days = sum over agents of the days in the period they were employed and had an
 --                assignment with this key (average daily headcount = agent_days / days);
@@ -9,7 +9,7 @@
 --
 -- Each assignment is clipped to the agent's employment and to the period, then split at
 -- month starts: one row per (assignment, month), never one per day.
--- Tenure band: as in kpi_agent_sums.sql (calendar-month anniversaries of hire_date at $end).
+-- Tenure band: as in kpi_group_sums.sql (calendar-month anniversaries of hire_date at $end).
 WITH staff AS (
   SELECT
     agent_id, hire_date, term_date,

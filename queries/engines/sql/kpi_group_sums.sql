@@ -1,36 +1,52 @@
 -- KPI figures per group over $start..$end, computed in the engine as two-level aggregates
 -- (spec/model.md, "KPIs", "Comparing two groups", "Privacy floor"): per agent, then per group,
--- so that only per-group rows come back, never one per agent (at a million agents the per-agent
--- frame of kpi_agent_sums.sql is 3 to 12 million rows).
+-- so that only per-group rows come back, never one per agent.
 --
 -- A group is a work mode, alone (split 'none') or split by one of site_id, tenure_band, month
 -- (split names that key; the other keys are NULL). Per group:
 --   agents              distinct agents with at least one KPI row in the group (the privacy floor);
---   the measure sums    as in kpi_agent_sums.sql, from which each KPI is a ratio of sums;
---   KPI_n               agents with a non-zero denominator for that KPI;
---   KPI_var_z           var_samp (n - 1) of the delta-method linearized values of those agents,
---                       z_i = (num_i - R x den_i) / mean(den), R = the group's KPI, mean(den) over
---                       the same agents; Var(KPI) = KPI_var_z / KPI_n. NULL below 2 agents.
--- Fraud is per 100,000 contacts: its z carries the scale, so its variance is in those units.
+--   the measure sums    from which each KPI is a ratio of sums (floats as DOUBLE, of exact sums);
+--   per KPI, over the agents with a non-zero denominator (the delta method's agents):
+--   KPI_n               how many;
+--   KPI_num, KPI_den    their numerator and denominator sums, exact;
+--   KPI_nn, KPI_nd, KPI_dd  the sums over them of num_i^2, num_i x den_i and den_i^2, exact.
+-- From these queries.model.kpi computes the delta-method variance exactly (in rationals):
+-- with R = num / den, z_i = (num_i - R den_i) / mean(den) sums to 0 over those agents, and
+-- sum z_i^2 = (nn - 2 R nd + R^2 dd) / mean(den)^2, so var_samp(z) = that / (n - 1). A variance
+-- computed over doubles here would depend on the order threads add partial sums in (the report
+-- must be the same bytes for the same data), and the formula over doubles loses digits to
+-- cancellation; exact sums have neither problem.
+--
+-- Exactness: float measures are summed as DECIMAL(38, 6) (each row rounded to 6 decimals, then
+-- exact); products take DECIMAL(18, s) x DECIMAL(19, s) operands, whose product fits DECIMAL(38) exactly
+-- on both engines (Spark rounds a product wider than 38 digits to 6 decimals; DuckDB multiplies
+-- two DECIMAL(18) in 64 bits and overflows). The contract's bounds
+-- keep an agent's sums far below 10^12 over any realistic period.
 --
 -- One scan of kpi_daily: every row in the period meets its agent's assignment on that day
--- (at most one: `wfplan check` refuses overlaps; rows without one are left out, as in
--- kpi_agent_sums.sql), then rows are summed per agent, mode, site and month, and those sums
--- per agent within each group of each split (GROUPING SETS), then per group.
--- Tenure band: as in kpi_agent_sums.sql (calendar-month anniversaries of hire_date at $end).
+-- (at most one: `wfplan check` refuses overlaps; rows without one are left out), then rows are
+-- summed per agent, mode, site and month, and those sums per agent within each group of each
+-- split (GROUPING SETS), then per group. On Spark every CTE is inlined, and this is one
+-- join-then-group chain over one scan.
+--
+-- Tenure band at $end, in calendar months: an agent completes m months of tenure on
+-- hire_date + m months (DuckDB date arithmetic, which clamps to the month's last day:
+-- 2025-08-31 + 6 months = 2026-02-28). '< 6 months' = $end before the 6-month anniversary;
+-- '> 24 months' = $end after the 24-month anniversary; '6-24 months' = both anniversaries
+-- and the days between. attrition_inputs.sql uses the same bands.
 WITH agent_months AS (
   SELECT k.agent_id, s.work_mode, s.site_id, CAST(date_trunc('month', k."date") AS DATE) AS "month",
-    CAST(sum(k.contacts) AS BIGINT) AS contacts,
-    sum(k.handle_seconds) AS handle_seconds,
-    CAST(sum(k.fcr_eligible) AS BIGINT) AS fcr_eligible,
-    CAST(sum(k.fcr_resolved) AS BIGINT) AS fcr_resolved,
-    CAST(sum(k.csat_responses) AS BIGINT) AS csat_responses,
-    sum(k.csat_points) AS csat_points,
-    CAST(sum(k.qa_evaluations) AS BIGINT) AS qa_evaluations,
-    sum(k.qa_points) AS qa_points,
-    sum(k.scheduled_minutes) AS scheduled_minutes,
-    sum(k.adherent_minutes) AS adherent_minutes,
-    CAST(sum(k.fraud_incidents) AS BIGINT) AS fraud_incidents
+    sum(k.contacts) AS contacts,
+    sum(CAST(k.handle_seconds AS DECIMAL(38, 6))) AS handle_seconds,
+    sum(k.fcr_eligible) AS fcr_eligible,
+    sum(k.fcr_resolved) AS fcr_resolved,
+    sum(k.csat_responses) AS csat_responses,
+    sum(CAST(k.csat_points AS DECIMAL(38, 6))) AS csat_points,
+    sum(k.qa_evaluations) AS qa_evaluations,
+    sum(CAST(k.qa_points AS DECIMAL(38, 6))) AS qa_points,
+    sum(CAST(k.scheduled_minutes AS DECIMAL(38, 6))) AS scheduled_minutes,
+    sum(CAST(k.adherent_minutes AS DECIMAL(38, 6))) AS adherent_minutes,
+    sum(k.fraud_incidents) AS fraud_incidents
   FROM kpi_daily AS k
   JOIN assignments AS s
     ON s.agent_id = k.agent_id
@@ -69,45 +85,40 @@ per_agent AS (
     (agent_id, work_mode), (agent_id, work_mode, site_id),
     (agent_id, work_mode, tenure_band), (agent_id, work_mode, "month")
   )
-),
--- Each group's KPI (ratio of its sums) beside each of its agents, for the linearized values.
-with_ratio AS (
-  SELECT p.*,
-    sum(handle_seconds) OVER g / nullif(sum(contacts) OVER g, 0) AS r_aht,
-    sum(fcr_resolved) OVER g / nullif(sum(fcr_eligible) OVER g, 0) AS r_fcr,
-    sum(csat_points) OVER g / nullif(sum(csat_responses) OVER g, 0) AS r_csat,
-    sum(qa_points) OVER g / nullif(sum(qa_evaluations) OVER g, 0) AS r_qa,
-    sum(adherent_minutes) OVER g / nullif(sum(scheduled_minutes) OVER g, 0) AS r_adherence,
-    100000.0 * sum(fraud_incidents) OVER g / nullif(sum(contacts) OVER g, 0) AS r_fraud
-  FROM per_agent AS p
-  WINDOW g AS (PARTITION BY split, work_mode, site_id, tenure_band, "month")
 )
 SELECT
   split, work_mode, site_id, tenure_band, "month",
   count(*) AS agents,
-  CAST(sum(contacts) AS BIGINT) AS contacts, sum(handle_seconds) AS handle_seconds,
+  CAST(sum(contacts) AS BIGINT) AS contacts, CAST(sum(handle_seconds) AS DOUBLE) AS handle_seconds,
   CAST(sum(fcr_eligible) AS BIGINT) AS fcr_eligible, CAST(sum(fcr_resolved) AS BIGINT) AS fcr_resolved,
-  CAST(sum(csat_responses) AS BIGINT) AS csat_responses, sum(csat_points) AS csat_points,
-  CAST(sum(qa_evaluations) AS BIGINT) AS qa_evaluations, sum(qa_points) AS qa_points,
-  sum(scheduled_minutes) AS scheduled_minutes, sum(adherent_minutes) AS adherent_minutes,
+  CAST(sum(csat_responses) AS BIGINT) AS csat_responses, CAST(sum(csat_points) AS DOUBLE) AS csat_points,
+  CAST(sum(qa_evaluations) AS BIGINT) AS qa_evaluations, CAST(sum(qa_points) AS DOUBLE) AS qa_points,
+  CAST(sum(scheduled_minutes) AS DOUBLE) AS scheduled_minutes,
+  CAST(sum(adherent_minutes) AS DOUBLE) AS adherent_minutes,
   CAST(sum(fraud_incidents) AS BIGINT) AS fraud_incidents,
-  count(*) FILTER (WHERE contacts <> 0) AS aht_seconds_n,
-  var_samp(handle_seconds - r_aht * contacts) FILTER (WHERE contacts <> 0)
-    / power(sum(contacts) / nullif(count(*) FILTER (WHERE contacts <> 0), 0), 2) AS aht_seconds_var_z,
-  count(*) FILTER (WHERE fcr_eligible <> 0) AS fcr_n,
-  var_samp(fcr_resolved - r_fcr * fcr_eligible) FILTER (WHERE fcr_eligible <> 0)
-    / power(sum(fcr_eligible) / nullif(count(*) FILTER (WHERE fcr_eligible <> 0), 0), 2) AS fcr_var_z,
-  count(*) FILTER (WHERE csat_responses <> 0) AS csat_n,
-  var_samp(csat_points - r_csat * csat_responses) FILTER (WHERE csat_responses <> 0)
-    / power(sum(csat_responses) / nullif(count(*) FILTER (WHERE csat_responses <> 0), 0), 2) AS csat_var_z,
-  count(*) FILTER (WHERE qa_evaluations <> 0) AS qa_n,
-  var_samp(qa_points - r_qa * qa_evaluations) FILTER (WHERE qa_evaluations <> 0)
-    / power(sum(qa_evaluations) / nullif(count(*) FILTER (WHERE qa_evaluations <> 0), 0), 2) AS qa_var_z,
-  count(*) FILTER (WHERE scheduled_minutes <> 0) AS adherence_n,
-  var_samp(adherent_minutes - r_adherence * scheduled_minutes) FILTER (WHERE scheduled_minutes <> 0)
-    / power(sum(scheduled_minutes) / nullif(count(*) FILTER (WHERE scheduled_minutes <> 0), 0), 2) AS adherence_var_z,
-  count(*) FILTER (WHERE contacts <> 0) AS fraud_per_100k_contacts_n,
-  var_samp(100000.0 * fraud_incidents - r_fraud * contacts) FILTER (WHERE contacts <> 0)
-    / power(sum(contacts) / nullif(count(*) FILTER (WHERE contacts <> 0), 0), 2) AS fraud_per_100k_contacts_var_z
-FROM with_ratio
+  count(*) FILTER (WHERE contacts <> 0) AS aht_seconds_n, CAST(sum(handle_seconds) FILTER (WHERE contacts <> 0) AS DECIMAL(38, 6)) AS aht_seconds_num, CAST(sum(contacts) AS BIGINT) AS aht_seconds_den,
+  sum(CAST(handle_seconds AS DECIMAL(18, 6)) * CAST(handle_seconds AS DECIMAL(19, 6))) FILTER (WHERE contacts <> 0) AS aht_seconds_nn,
+  sum(CAST(handle_seconds AS DECIMAL(18, 6)) * CAST(contacts AS DECIMAL(19, 0))) AS aht_seconds_nd,
+  sum(CAST(contacts AS DECIMAL(18, 0)) * CAST(contacts AS DECIMAL(19, 0))) AS aht_seconds_dd,
+  count(*) FILTER (WHERE fcr_eligible <> 0) AS fcr_n, CAST(sum(fcr_resolved) FILTER (WHERE fcr_eligible <> 0) AS BIGINT) AS fcr_num, CAST(sum(fcr_eligible) AS BIGINT) AS fcr_den,
+  sum(CAST(fcr_resolved AS DECIMAL(18, 0)) * CAST(fcr_resolved AS DECIMAL(19, 0))) FILTER (WHERE fcr_eligible <> 0) AS fcr_nn,
+  sum(CAST(fcr_resolved AS DECIMAL(18, 0)) * CAST(fcr_eligible AS DECIMAL(19, 0))) AS fcr_nd,
+  sum(CAST(fcr_eligible AS DECIMAL(18, 0)) * CAST(fcr_eligible AS DECIMAL(19, 0))) AS fcr_dd,
+  count(*) FILTER (WHERE csat_responses <> 0) AS csat_n, CAST(sum(csat_points) FILTER (WHERE csat_responses <> 0) AS DECIMAL(38, 6)) AS csat_num, CAST(sum(csat_responses) AS BIGINT) AS csat_den,
+  sum(CAST(csat_points AS DECIMAL(18, 6)) * CAST(csat_points AS DECIMAL(19, 6))) FILTER (WHERE csat_responses <> 0) AS csat_nn,
+  sum(CAST(csat_points AS DECIMAL(18, 6)) * CAST(csat_responses AS DECIMAL(19, 0))) AS csat_nd,
+  sum(CAST(csat_responses AS DECIMAL(18, 0)) * CAST(csat_responses AS DECIMAL(19, 0))) AS csat_dd,
+  count(*) FILTER (WHERE qa_evaluations <> 0) AS qa_n, CAST(sum(qa_points) FILTER (WHERE qa_evaluations <> 0) AS DECIMAL(38, 6)) AS qa_num, CAST(sum(qa_evaluations) AS BIGINT) AS qa_den,
+  sum(CAST(qa_points AS DECIMAL(18, 6)) * CAST(qa_points AS DECIMAL(19, 6))) FILTER (WHERE qa_evaluations <> 0) AS qa_nn,
+  sum(CAST(qa_points AS DECIMAL(18, 6)) * CAST(qa_evaluations AS DECIMAL(19, 0))) AS qa_nd,
+  sum(CAST(qa_evaluations AS DECIMAL(18, 0)) * CAST(qa_evaluations AS DECIMAL(19, 0))) AS qa_dd,
+  count(*) FILTER (WHERE scheduled_minutes <> 0) AS adherence_n, CAST(sum(adherent_minutes) FILTER (WHERE scheduled_minutes <> 0) AS DECIMAL(38, 6)) AS adherence_num, CAST(sum(scheduled_minutes) AS DECIMAL(38, 6)) AS adherence_den,
+  sum(CAST(adherent_minutes AS DECIMAL(18, 6)) * CAST(adherent_minutes AS DECIMAL(19, 6))) FILTER (WHERE scheduled_minutes <> 0) AS adherence_nn,
+  sum(CAST(adherent_minutes AS DECIMAL(18, 6)) * CAST(scheduled_minutes AS DECIMAL(19, 6))) AS adherence_nd,
+  sum(CAST(scheduled_minutes AS DECIMAL(18, 6)) * CAST(scheduled_minutes AS DECIMAL(19, 6))) AS adherence_dd,
+  count(*) FILTER (WHERE contacts <> 0) AS fraud_per_100k_contacts_n, CAST(sum(fraud_incidents) FILTER (WHERE contacts <> 0) AS BIGINT) AS fraud_per_100k_contacts_num, CAST(sum(contacts) AS BIGINT) AS fraud_per_100k_contacts_den,
+  sum(CAST(fraud_incidents AS DECIMAL(18, 0)) * CAST(fraud_incidents AS DECIMAL(19, 0))) FILTER (WHERE contacts <> 0) AS fraud_per_100k_contacts_nn,
+  sum(CAST(fraud_incidents AS DECIMAL(18, 0)) * CAST(contacts AS DECIMAL(19, 0))) AS fraud_per_100k_contacts_nd,
+  sum(CAST(contacts AS DECIMAL(18, 0)) * CAST(contacts AS DECIMAL(19, 0))) AS fraud_per_100k_contacts_dd
+FROM per_agent
 GROUP BY split, work_mode, site_id, tenure_band, "month"
