@@ -60,17 +60,6 @@ class PlanState(Protocol):
         """Where scenario files are saved."""
         ...
 
-    # Shorthands for `state.period`, `state.session` and `state.kpi_inputs`, read by the KPI
-    # screen until its rewrite (branch kpi) reads `state`; new code reads `state`.
-    @property
-    def period(self) -> Period | None: ...
-
-    @property
-    def session(self) -> PlanSession | None: ...
-
-    @property
-    def kpi_inputs(self) -> KpiInputs | None: ...
-
 
 # -- what a screen asks of the app: posted, bubbling from the screen to the app ---------------
 

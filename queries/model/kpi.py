@@ -305,32 +305,36 @@ def exact(value: Any) -> Fraction:
 
 
 def delta_method(group: Mapping[str, Any], kpi: str) -> Estimate | None:
-    """The group KPI R = scale x sum(num) / sum(den) and Var(R) by the delta method, from the
-    group's exact sums over its agents with den_i > 0 (`EXACT_SUMS`; spec/model.md).
+    """The group KPI R = scale x sum(num) / sum(den), the figure the group shows, and Var(R)
+    by the delta method, from the group's exact sums over its agents with den_i > 0
+    (`EXACT_SUMS`; spec/model.md, "Comparing two groups").
 
     Each such agent i gets z_i = scale x (num_i - R' x den_i) / mean(den), R' the unscaled
-    ratio, and Var(R) = var(z) / n (sample variance, n - 1), as in Deng, Knoblich and Lu
-    (2018). The z_i sum to 0, so var(z) = sum z_i^2 / (n - 1), and
-    sum (num_i - R' den_i)^2 = sum num^2 - 2 R' sum num den + R'^2 sum den^2: computed in exact
-    rationals, this neither loses digits to cancellation nor depends on any summing order.
-    None when the denominators sum to 0 (the KPI is n/a).
+    KPI, and Var(R) = var(z) / n (sample variance, n - 1), as in Deng, Knoblich and Lu
+    (2018). R' is the group's shown KPI, whose numerator also counts agents with den_i = 0
+    (handle seconds on no contact, fraud on none): then the z_i do not sum to 0, so
+    var(z) = (sum z^2 - (sum z)^2 / n) / (n - 1), with sum z = (kept num - R' den) / mean(den)
+    and sum (num_i - R' den_i)^2 = sum num^2 - 2 R' sum num den + R'^2 sum den^2: computed in
+    exact rationals, this neither loses digits to cancellation nor depends on any summing
+    order. None when the denominators sum to 0 (the KPI is n/a).
     """
     ratio = KPIS[kpi]
     n = int(group[f"{kpi}_n"] or 0)
     if n == 0:
         return None
-    num, den = exact(group[f"{kpi}_num"]), exact(group[f"{kpi}_den"])
+    kept, den = exact(group[f"{kpi}_num"]), exact(group[f"{kpi}_den"])
     if den == 0:
         return None
-    unscaled = num / den
+    unscaled = exact(group[ratio.numerator]) / exact(group[ratio.denominator])
     scale = Fraction(ratio.scale)
     value = float(unscaled * scale)
     if n < 2:
         return Estimate(value, None, n)
     nn, nd, dd = (exact(group[f"{kpi}_{figure}"]) for figure in ("nn", "nd", "dd"))
     squares = nn - 2 * unscaled * nd + unscaled * unscaled * dd
+    total = kept - unscaled * den
     mean_den = den / n
-    var_z = scale * scale * squares / (n - 1) / (mean_den * mean_den)
+    var_z = scale * scale * (squares - total * total / n) / (n - 1) / (mean_den * mean_den)
     return Estimate(value, float(var_z / n), n)
 
 
