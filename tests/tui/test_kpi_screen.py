@@ -189,3 +189,13 @@ async def test_the_chart_legend_names_every_mark(demo: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await on_kpis(pilot)
         assert "FCR by month: O onsite, H hybrid, R remote, * several; ≈ axis from " in screen_words(app)
+
+
+def test_an_interval_end_just_below_zero_does_not_read_as_zero() -> None:
+    """The demo's remote - onsite fraud interval ends at -0.04: shown as "-0.0" it looked like
+    it touched 0 while "sure?" said yes. A difference that is not 0 keeps a digit that is not."""
+    from tui.screens.kpis import KPI_DISPLAY
+
+    fraud, fcr, aht = (KPI_DISPLAY[k][2] for k in ("fraud_per_100k_contacts", "fcr", "aht_seconds"))
+    assert [fraud(-0.04), fraud(-1.84), fraud(0.0), fraud(0.00004)] == ["-0.04", "-1.8", "+0.0", "+0.0"]
+    assert [fcr(-0.0004), fcr(0.018), aht(0.3), aht(-7.4)] == ["-0.04 pp", "+1.8 pp", "+0.3 s", "-7 s"]

@@ -44,14 +44,25 @@ def _aht(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
+def signed(value: float, places: int, unit: str = "") -> str:
+    """A difference with its sign, to `places` decimals, or more when those would show a value
+    that is not 0 as "-0.0" (an interval's end just below 0 must not read as 0: whether it
+    excludes 0 is what "sure?" says), up to three more."""
+    for shown in range(places, places + 4):
+        text = f"{value:+.{shown}f}"
+        if any(digit in text for digit in "123456789"):
+            return text + unit
+    return f"{value:+.{places}f}" + unit  # 0, or too close to it for any of those places
+
+
 # label, value format, difference format
 KPI_DISPLAY: dict[str, tuple[str, Callable[[float], str], Callable[[float], str]]] = {
-    "fcr": ("FCR", lambda v: share(v), lambda d: f"{d * 100:+.1f} pp"),
-    "csat": ("CSAT", lambda v: f"{v:.2f}", lambda d: f"{d:+.2f}"),
-    "aht_seconds": ("AHT", _aht, lambda d: f"{d:+.0f} s"),
-    "qa": ("QA", lambda v: f"{v:.1f}", lambda d: f"{d:+.1f}"),
-    "adherence": ("Adherence", lambda v: share(v), lambda d: f"{d * 100:+.1f} pp"),
-    "fraud_per_100k_contacts": ("Fraud/100k", lambda v: f"{v:.1f}", lambda d: f"{d:+.1f}"),
+    "fcr": ("FCR", lambda v: share(v), lambda d: signed(d * 100, 1, " pp")),
+    "csat": ("CSAT", lambda v: f"{v:.2f}", lambda d: signed(d, 2)),
+    "aht_seconds": ("AHT", _aht, lambda d: signed(d, 0, " s")),
+    "qa": ("QA", lambda v: f"{v:.1f}", lambda d: signed(d, 1)),
+    "adherence": ("Adherence", lambda v: share(v), lambda d: signed(d * 100, 1, " pp")),
+    "fraud_per_100k_contacts": ("Fraud/100k", lambda v: f"{v:.1f}", lambda d: signed(d, 1)),
 }
 SPLIT_LABELS = {None: "work mode", "site_id": "site", "tenure_band": "tenure band", "month": "month"}
 
