@@ -83,10 +83,7 @@ def _locate_tables(folder: Path) -> tuple[dict[str, TableSource], list[Problem]]
         if odd:  # a folder or a dead symlink named NAME.parquet is a broken export, not a missing one
             problems.append(Problem(f"{table.name}.parquet", odd))
         elif has_single and has_nested:
-            problems.append(Problem(
-                f"{table.name}.parquet",
-                f"table given both as {table.name}.parquet and as folder {table.name}/; keep one",
-            ))
+            problems.append(_given_twice(table.name))
         elif has_single:
             sources[table.name] = TableSource(table.name, single, (single,))
         elif has_nested:
@@ -97,12 +94,22 @@ def _locate_tables(folder: Path) -> tuple[dict[str, TableSource], list[Problem]]
             if files:
                 sources[table.name] = TableSource(table.name, nested, files)
             else:
-                problems.append(Problem(f"{table.name}/", "folder holds no .parquet files"))
+                problems.append(_empty(table.name))
         elif not table.optional:
-            problems.append(Problem(
-                f"{table.name}.parquet", f"required table is missing (no {table.name}.parquet or {table.name}/)",
-            ))
+            problems.append(_missing(table.name))
     return sources, problems
+
+
+def _given_twice(name: str) -> Problem:
+    return Problem(f"{name}.parquet", f"table given both as {name}.parquet and as folder {name}/; keep one")
+
+
+def _missing(name: str) -> Problem:
+    return Problem(f"{name}.parquet", f"required table is missing (no {name}.parquet or {name}/)")
+
+
+def _empty(name: str) -> Problem:
+    return Problem(f"{name}/", "folder holds no .parquet files")
 
 
 def _not_a_file(single: Path) -> str | None:
@@ -175,10 +182,7 @@ def _locate_listed(
             problems.append(Problem(f"{table.name}.parquet", "is a folder, not a Parquet file; a table given as a "
                                     f"folder is named {table.name}/ (without .parquet)"))
         elif has_single and has_nested:
-            problems.append(Problem(
-                f"{table.name}.parquet",
-                f"table given both as {table.name}.parquet and as folder {table.name}/; keep one",
-            ))
+            problems.append(_given_twice(table.name))
         elif has_single:
             sources[table.name] = TableSource(table.name, single, (single,), remote)
         elif has_nested:
@@ -188,11 +192,9 @@ def _locate_listed(
             if files:
                 sources[table.name] = TableSource(table.name, nested, files, remote)
             else:
-                problems.append(Problem(f"{table.name}/", "folder holds no .parquet files"))
+                problems.append(_empty(table.name))
         elif not table.optional:
-            problems.append(Problem(
-                f"{table.name}.parquet", f"required table is missing (no {table.name}.parquet or {table.name}/)",
-            ))
+            problems.append(_missing(table.name))
     return sources, problems
 
 
