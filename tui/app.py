@@ -31,7 +31,7 @@ from tui.commands import ScreenCommands
 from tui.dialogs import ConfirmDialog, ErrorDialog, HelpScreen
 from tui.messages import ContractBroken, DataLoaded, KpisLoaded, LoadProgress
 from tui.screens.site_costs import SiteCostsScreen
-from tui.state import ChoosePeriod, EditScenario, Loaded, ReloadData, WantKpis
+from tui.state import ChoosePeriod, EditRefused, EditScenario, Loaded, ReloadData, WantKpis
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -204,7 +204,21 @@ class WfplanApp(App[None]):
     # -- what the screens ask for (tui/state.py) -------------------------------------------
 
     def on_edit_scenario(self, message: EditScenario) -> None:
-        self.edit_scenario(message.scenario)
+        if self.session is None:
+            return
+        edit = message.edit
+        if not callable(edit):
+            self.edit_scenario(edit)
+            return
+        try:
+            scenario = edit(self.session.scenario)  # the scenario in force now, with every earlier edit
+        except EditRefused as err:
+            self.notify(str(err))
+            return
+        except ScenarioError as err:
+            self.push_screen(ErrorDialog("That edit cannot be applied", str(err)))
+            return
+        self.edit_scenario(scenario)
 
     def on_choose_period(self, message: ChoosePeriod) -> None:
         self.change_period(message.as_of, message.start, message.end)

@@ -11,6 +11,7 @@ and that bubble to the app, which alone owns the workers and the engine that car
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -64,11 +65,23 @@ class PlanState(Protocol):
 # -- what a screen asks of the app: posted, bubbling from the screen to the app ---------------
 
 
+class EditRefused(Exception):
+    """An edit that does not apply to the scenario in force when the app gets to it (reopening a
+    site that is not closed); the app shows its text as a notice and changes nothing."""
+
+
 @dataclass
 class EditScenario(Message):
-    """Make `scenario` the active one (undoable); every screen redraws from it."""
+    """Change the active scenario (undoable); every screen redraws from it.
 
-    scenario: Scenario
+    `edit` is the new scenario, or a function from the scenario in force to the new one, which
+    the app applies when it handles the message. Use a function for an edit of part of the
+    scenario: keys pressed in one burst are handled by the screen before the app has applied
+    the edits of the earlier ones, so an edit computed from the screen's copy of the scenario
+    would undo them; a function sees each of them.
+    """
+
+    edit: Scenario | Callable[[Scenario], Scenario]
 
 
 @dataclass

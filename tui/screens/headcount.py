@@ -249,7 +249,7 @@ class HeadcountScreen(PlanScreen):
             sites=current.sites if current else None,
             conversions_per_month=old_pace if keep_pace and pace is None else pace,
         )
-        self.post_message(EditScenario(session.scenario.model_copy(update={"remote_target": new})))
+        self.post_message(EditScenario(lambda s: s.model_copy(update={"remote_target": new})))
 
     def action_edit_target(self) -> None:
         if self.wf.state.session is None:

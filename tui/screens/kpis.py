@@ -313,7 +313,7 @@ class KpiScreen(PlanScreen):
             self.notify("No onsite AHT to compare with in this period", severity="warning")
             return
         delta = observed_aht_delta(groups, floor)
-        self.post_message(EditScenario(self.wf.state.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)})))
+        self.post_message(EditScenario(lambda s: s.model_copy(update={"aht_delta": AhtDelta(**delta)})))
         self.notify("Scenario AHT delta (observed difference): " + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 
     def _take_adjusted_aht(self) -> None:
@@ -327,7 +327,7 @@ class KpiScreen(PlanScreen):
         if not delta:
             self.notify("No tenure-adjusted AHT difference to take; a shows the observed one", severity="warning")
             return
-        self.post_message(EditScenario(self.wf.state.session.scenario.model_copy(update={"aht_delta": AhtDelta(**delta)})))
+        self.post_message(EditScenario(lambda s: s.model_copy(update={"aht_delta": AhtDelta(**delta)})))
         self.notify("Scenario AHT delta (tenure-adjusted difference / onsite AHT): "
                     + ", ".join(f"{m} {d:+.1%}" for m, d in delta.items()))
 

@@ -191,7 +191,7 @@ class ReachScreen(PlanScreen):
             if values is not None:
                 values["allowed_states"] = [s.upper() for s in values["allowed_states"]]  # "az" is AZ
                 changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
-                self.post_message(EditScenario(session.scenario.with_parameters("hiring", changes)))
+                self.post_message(EditScenario(lambda s: s.with_parameters("hiring", changes)))
 
         optional = {"allowed_states", "utc_offsets", "max_median_wage"}
         self.app.push_screen(FormDialog(

@@ -21,7 +21,7 @@ from textual.widgets import DataTable
 
 from queries.format import clip, count, date, money, number, share
 from tui.screens.base import PlanScreen
-from tui.state import EditScenario
+from tui.state import EditRefused, EditScenario
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.scenario_panel import ScenarioPanel
 from tui.widgets.whole_columns import WholeColumnTable
@@ -32,6 +32,7 @@ from tui.widgets.whole_columns import WholeColumnTable
 if TYPE_CHECKING:
     import polars as pl
 
+    from queries.model.scenario import Scenario
     from queries.plan.session import PlanSession
     from queries.report.table_export import ExportTable
 
@@ -379,7 +380,7 @@ class SiteCostsScreen(PlanScreen):
 
         def close(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.post_message(EditScenario(session.scenario.with_closure(Closure(site_id=site_id, **values))))
+                self.post_message(EditScenario(lambda s: s.with_closure(Closure(site_id=site_id, **values))))
 
         self.app.push_screen(FormDialog(
             f"Close {site_id} {clip(site['name'], 40)}",
@@ -396,10 +397,13 @@ class SiteCostsScreen(PlanScreen):
         site_id = self._site_or_tell()
         if site_id is None:
             return
-        if not self.wf.state.session.scenario.closure(site_id):
-            self.notify(f"{site_id} is not closed in this scenario")
-            return
-        self.post_message(EditScenario(self.wf.state.session.scenario.without_closure(site_id)))
+
+        def reopen(scenario: Scenario) -> Scenario:
+            if not scenario.closure(site_id):
+                raise EditRefused(f"{site_id} is not closed in this scenario")
+            return scenario.without_closure(site_id)
+
+        self.post_message(EditScenario(reopen))
 
     def action_edit_costs(self) -> None:
         import polars as pl
@@ -426,7 +430,7 @@ class SiteCostsScreen(PlanScreen):
                 return
             # A figure equal to the data is no change: the scenario file stays minimal.
             kept = {k: v for k, v in values.items() if v is not None and v != base[k]}
-            self.post_message(EditScenario(session.scenario.with_site_change(SiteChange(site_id=site_id, **kept))))
+            self.post_message(EditScenario(lambda s: s.with_site_change(SiteChange(site_id=site_id, **kept))))
 
         self.app.push_screen(FormDialog(
             f"Costs of {site_id} {clip(base['name'], 40)}",
@@ -453,7 +457,7 @@ class SiteCostsScreen(PlanScreen):
             if values is None:
                 return
             changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
-            self.post_message(EditScenario(session.scenario.with_parameters("remote", changes)))
+            self.post_message(EditScenario(lambda s: s.with_parameters("remote", changes)))
 
         self.app.push_screen(FormDialog(
             "Remote costs (scenario)",

@@ -207,7 +207,7 @@ class StaffingScreen(PlanScreen):
         def apply(values: dict[str, Any] | None) -> None:
             if values is not None:
                 changes = {k: (None if v == getattr(configured, k) else v) for k, v in values.items()}
-                self.post_message(EditScenario(session.scenario.with_parameters("staffing", changes)))
+                self.post_message(EditScenario(lambda s: s.with_parameters("staffing", changes)))
 
         shown = {name: "" if getattr(current, name) is None else plain(getattr(current, name)) for name, _, _ in TARGETS}
         self.app.push_screen(FormDialog(
