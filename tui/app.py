@@ -314,15 +314,16 @@ class WfplanApp(App[None]):
 
         worker = get_current_worker()
         state = folder_state(self.folder)  # before reading: a change during the load shows too
-        # The start-up load keeps its first screen for the next start (tui/quick_start.py);
-        # its key and the exports' fingerprint are taken before anything is read.
+        # The start-up load keeps its first screen for the next start (tui/quick_start.py)
+        # under the key taken at launch, before the settings were read, and the exports'
+        # fingerprint taken here, before they are read: `remember` drops it if either changed.
         # A remote folder (s3a://, hdfs://...) has no local files to fingerprint: no start cache.
         quick = self.quick if (self._kept_session is None and self._requested_period == (None, None, None)
                                and isinstance(self.folder, Path)) else None
         if quick is not None:
             from tui.quick_start import exports_fingerprint
 
-            quick_key, fingerprint = quick.current_key(), exports_fingerprint(self.folder)
+            quick_key, fingerprint = quick.key, exports_fingerprint(self.folder, state)
         try:
             settings = self.settings
         except ConfigError as err:

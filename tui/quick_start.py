@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import argparse
 
     from queries.config import Settings
+    from queries.contract.watch import FileState
     from queries.model.period import Period
     from queries.plan.session import PlanSession
 
@@ -162,38 +163,14 @@ def code_version() -> str:
     return digest.hexdigest()[:32]
 
 
-def exports_fingerprint(folder: Path) -> str:
-    """The Parquet files under `folder` as they are on disk now (stat only, no reading): each
-    one's path, size, modification and change times, device and inode. Symbolic links are
-    followed, to folders too (a table folder may be one), each folder listed once."""
+def exports_fingerprint(folder: Path, state: tuple[FileState, ...] | None = None) -> str:
+    """The Parquet files under `folder` as they are on disk now (stat only, no reading): the
+    resolved folder and its `folder_state` (each file's path, size, modification and change
+    times; links followed), or the `state` the caller has just taken."""
+    from queries.contract.watch import folder_state
+
     digest = hashlib.sha256(f"{folder.resolve()}\n".encode())
-    entries: list[str] = []
-    seen: set[tuple[int, int]] = set()
-
-    def unreadable(err: OSError) -> None:  # losing (or regaining) access is a change too
-        entries.append(f"{err.filename}\0unreadable")
-
-    for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=True):
-        try:
-            here = os.stat(root)
-        except OSError:
-            continue
-        if (here.st_dev, here.st_ino) in seen:  # a link back up the tree
-            dirs.clear()
-            continue
-        seen.add((here.st_dev, here.st_ino))
-        dirs.sort()
-        for name in sorted(files):
-            if not name.endswith(".parquet"):
-                continue
-            path = os.path.join(root, name)
-            try:
-                st = os.stat(path)
-                entries.append(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\0"
-                               f"{st.st_ctime_ns}\0{st.st_dev}\0{st.st_ino}")
-            except OSError:
-                entries.append(f"{os.path.relpath(path, folder)}\0unreadable")
-    for entry in sorted(entries):
+    for entry in folder_state(folder) if state is None else state:
         digest.update(f"{entry}\n".encode())
     return digest.hexdigest()[:32]
 

@@ -27,9 +27,10 @@ UNREADABLE = -1
 def folder_state(folder: Path | RemoteFolder) -> tuple[FileState, ...]:
     """The Parquet files under `folder` (at any depth), sorted; empty when it is gone.
 
-    A file that vanishes between listing and `stat` is left out; a sub-folder that cannot
-    be listed appears as one entry of UNREADABLE size and time, so that losing (or
-    regaining) access is seen as a change.
+    Symbolic links are followed, to folders too, as the engine's file discovery does (a
+    table folder may be a link), each folder once. A file that vanishes between listing
+    and `stat` is left out; a sub-folder that cannot be listed appears as one entry of
+    UNREADABLE size and time, so that losing (or regaining) access is seen as a change.
     """
     if not isinstance(folder, Path):  # a remote folder (a URI) is not watched
         return ()
@@ -45,7 +46,16 @@ def _local_state(folder: Path) -> tuple[FileState, ...]:
 
     if not folder.is_dir():
         return ()
-    for root, _dirs, files in os.walk(folder, onerror=unreadable):
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=True):
+        try:
+            here = os.stat(root)
+        except OSError:
+            continue
+        if (here.st_dev, here.st_ino) in seen:  # a link back up the tree, or a second link to one folder
+            dirs.clear()
+            continue
+        seen.add((here.st_dev, here.st_ino))
         for name in files:
             if not name.endswith(".parquet"):
                 continue

@@ -921,3 +921,18 @@ def test_a_data_folder_that_cannot_be_read_is_a_clear_error(
         f"error: {small_folder}: cannot read the data folder: Permission denied",
         f"{small_folder}: 1 error, 0 warnings; wfplan cannot open this folder until the errors are fixed",
     ]
+
+
+def test_folder_state_sees_a_change_in_a_table_folder_behind_a_symbolic_link(tmp_path: Path) -> None:
+    """A table folder may be a link (the engine reads through it): a rewrite behind it is a
+    change; a link back up the tree is listed once."""
+    folder = write_folder(tmp_path / "data")
+    elsewhere = tmp_path / "elsewhere" / "sites"
+    elsewhere.mkdir(parents=True)
+    (folder / "sites.parquet").rename(elsewhere / "part.parquet")
+    (folder / "sites").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "loop").symlink_to(folder, target_is_directory=True)
+    before = folder_state(folder)
+    assert [e[0] for e in before if e[0].startswith("sites")] == ["sites/part.parquet"]
+    (elsewhere / "part.parquet").write_bytes((elsewhere / "part.parquet").read_bytes() + b"\0")
+    assert changed_files(before, folder_state(folder)) == ["sites/part.parquet"]

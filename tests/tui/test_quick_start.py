@@ -232,3 +232,19 @@ async def test_a_folder_that_breaks_the_contract_replaces_the_cached_numbers(sma
     finally:
         release.set()
     assert launch("--data", str(small_folder))[1].first is None
+
+
+async def test_settings_changed_after_they_were_read_keep_no_entry(small_folder: Path, tmp_path: Path) -> None:
+    """The settings are read at launch; the config file changes before the load is done. The
+    numbers are the old config's, so no entry is kept, under the old key or the new one."""
+    config = tmp_path / "c.toml"
+    config.write_text("[remote]\nstipend_monthly = 50\n")
+    argv = ("--config", str(config), "--data", str(small_folder))
+    args, quick = launch(*argv)
+    settings = settings_from(args)
+    config.write_text("[remote]\nstipend_monthly = 75\n")  # after the read, before the load
+    app = WfplanApp(settings=settings, folder=args.data, quick=quick)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+    assert entries() == []
+    assert launch(*argv)[1].first is None
