@@ -391,10 +391,10 @@ class _KpiScan:
         self.names: list[str] = []
         self.params: dict[str, Any] = {}
 
-    def joins(self, engine: Engine) -> tuple[str, str, list[str]]:
-        """(WITH clause, join, aggregates) added to the counting scan of kpi_daily."""
+    def joins(self, engine: Engine) -> tuple[str, list[str]]:
+        """(join, aggregates) added to the counting scan of kpi_daily."""
         if not (self.agents or self.assignments):
-            return "", "", []
+            return "", []
         ids = _IDS.format(agents="agents" if self.agents else _NONE,
                           assignments="assignments" if self.assignments else _NONE)
         # Made before the scan, not a CTE of it: the windows and group-bys that make it then
@@ -418,7 +418,7 @@ class _KpiScan:
             keys = "(k.date - CAST($kpi_first AS DATE)) * $id_count + id_number"
             aggregates += ["count(*)", f"count({keys})", f"bit_count(bitstring_agg({keys}, 0, $key_last))"]
             self.names += ["rows", "keys", "distinct keys"]
-        return "", f"LEFT JOIN {_IDS_TABLE} ON id_agent = k.agent_id", aggregates
+        return f"LEFT JOIN {_IDS_TABLE} ON id_agent = k.agent_id", aggregates
 
     def _key_space(self, engine: Engine) -> tuple[str, int, int] | None:
         """(first date, number of agent ids, last key) of the keys, or None when too many for a bitmap."""
@@ -512,11 +512,11 @@ def _count(engine: Engine, table: Table, counts: str, scan: _KpiScan | None) -> 
     # Spark has no bitmap aggregate, and plans of its own for the rules' queries.
     if scan is not None and engine.name == "duckdb":
         try:
-            with_clause, join, aggregates = scan.joins(engine)
+            join, aggregates = scan.joins(engine)
             if aggregates:
                 # The rules name the table's columns unqualified: the joined columns have
                 # names of their own (id_*).
-                row = engine.sql(f"{with_clause}SELECT count(*), {counts}, {', '.join(aggregates)}"
+                row = engine.sql(f"SELECT count(*), {counts}, {', '.join(aggregates)}"
                                  f" FROM {quote(table.name)} AS k {join}", scan.params or None).row(0)
                 scan.settle(row[len(row) - len(aggregates):])
                 return row[: len(row) - len(aggregates)]

@@ -83,6 +83,3 @@ def parse_location(text: str) -> DataLocation:
         raise LocationError(f"{text}: a file:// URI of a data folder takes no ?query or #fragment")
     return Path(unquote(parts.path))
 
-
-def is_remote(folder: object) -> bool:
-    return isinstance(folder, RemoteFolder)

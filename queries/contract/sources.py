@@ -100,6 +100,10 @@ def _locate_tables(folder: Path) -> tuple[dict[str, TableSource], list[Problem]]
     return sources, problems
 
 
+def _a_folder(name: str) -> str:
+    return f"is a folder, not a Parquet file; a table given as a folder is named {name}/ (without .parquet)"
+
+
 def _given_twice(name: str) -> Problem:
     return Problem(f"{name}.parquet", f"table given both as {name}.parquet and as folder {name}/; keep one")
 
@@ -115,8 +119,7 @@ def _empty(name: str) -> Problem:
 def _not_a_file(single: Path) -> str | None:
     """Why `NAME.parquet` exists but cannot be the table's file, or None."""
     if single.is_dir():
-        return (f"is a folder, not a Parquet file; a table given as a folder is named {single.stem}/ "
-                "(without .parquet)")
+        return _a_folder(single.stem)
     if single.is_symlink() and not single.exists():
         return "cannot read: a symbolic link to nothing (or to itself)"
     return None
@@ -179,8 +182,7 @@ def _locate_listed(
         has_single = single_info.type == pafs.FileType.File
         has_nested = nested_info.type == pafs.FileType.Directory
         if single_info.type == pafs.FileType.Directory:
-            problems.append(Problem(f"{table.name}.parquet", "is a folder, not a Parquet file; a table given as a "
-                                    f"folder is named {table.name}/ (without .parquet)"))
+            problems.append(Problem(f"{table.name}.parquet", _a_folder(table.name)))
         elif has_single and has_nested:
             problems.append(_given_twice(table.name))
         elif has_single:

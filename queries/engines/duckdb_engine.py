@@ -128,7 +128,7 @@ class Engine(JobsPerThread[DuckDBJob]):
     """DuckDB over one data folder (a `queries.engines.protocol.Engine`)."""
 
     name = "duckdb"
-    capabilities = Capabilities(progress=True, interrupt=True, local_files_only=True)
+    capabilities = Capabilities(progress=True, interrupt=True)
 
     def __init__(self, folder: Path, *, threads: int | None = None, memory_limit: str | None = None):
         self.folder: DataLocation = folder

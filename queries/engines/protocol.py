@@ -51,8 +51,6 @@ class Capabilities:
     """Reports the share done of a running query."""
     interrupt: bool
     """A running query can be stopped from another thread (else cancel waits for it)."""
-    local_files_only: bool
-    """Reads only folders on this machine (no s3a://, abfss://, hdfs:// URIs)."""
 
 
 @runtime_checkable

@@ -351,7 +351,7 @@ class SparkEngine(JobsPerThread[SparkJob]):
     """Spark over one data folder (a `queries.engines.protocol.Engine`)."""
 
     name = "spark"
-    capabilities = Capabilities(progress=False, interrupt=True, local_files_only=False)
+    capabilities = Capabilities(progress=False, interrupt=True)
 
     def __init__(self, folder: DataLocation, session: SparkSession) -> None:
         self.folder = folder

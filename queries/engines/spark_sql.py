@@ -19,18 +19,15 @@ and prints Spark SQL. Each rewrite keeps DuckDB's meaning exactly:
 - `CAST(x AS VARCHAR)` of a contract float column (the check's examples of broken values):
   Spark writes doubles as Java does (`NaN`, `Infinity`, `1.5E7`), DuckDB as Python's repr does
   (`nan`, `inf`, `15000000.0`); it becomes a CASE that writes them as DuckDB does (see `_float_text`).
-- a SELECT that reads `kpi_daily` and inner-joins `assignments` gets the hint
-  `/*+ BROADCAST(<assignments>) */`: the assignments (one row per spell, far fewer than KPI rows)
-  go to every executor and the KPI table is scanned once, without a shuffle, even where the
-  assignments are larger than Spark's automatic broadcast threshold. A hint changes the plan, never
-  the result.
+- a SELECT that joins `kpi_daily` to `assignments` (inner or left: the KPI query, the check's
+  KPI-rows-without-assignment step) gets the hint `/*+ BROADCAST(<assignments' alias>) */`: the
+  assignments (one row per spell, far fewer than KPI rows) go to every executor and the KPI table
+  is scanned once, without a shuffle. Spark broadcasts a table on its own only while its files are
+  under `spark.sql.autoBroadcastJoinThreshold` (10 MB): the assignments of about 700,000 agents
+  are past it, and the join would then shuffle and sort every KPI row. A hint changes the plan,
+  never the result.
 - `$name` parameters become Spark's named markers `:name`, bound by `spark.sql(text, args=...)`,
   never formatted in.
-- A SELECT that joins `kpi_daily` itself to `assignments` gets `/*+ BROADCAST(alias) */` for
-  the assignments (the check's KPI-rows-without-assignment step). Spark broadcasts a table
-  only while its files are under `spark.sql.autoBroadcastJoinThreshold` (10 MB): the
-  assignments of about 700,000 agents are past it, and the join would then shuffle and sort
-  every KPI row. A hint changes the plan, never the rows.
 
 Nothing here imports Spark: the translation is plain text in, text out, and tested as such.
 """
