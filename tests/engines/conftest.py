@@ -56,3 +56,13 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineSettings]:
         new_session(settings.spark)
     yield settings
     stop_drivers()
+
+
+@pytest.fixture(scope="package")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo folder (300 agents, 120 days), for the parity tests local and through Spark Connect."""
+    from queries.demo.generate import generate_demo
+
+    folder = tmp_path_factory.mktemp("demo") / "data"
+    generate_demo(folder, agents=300, days=120)
+    return folder

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.engines.conftest import skip_or_fail, spark_missing
-from tests.engines.test_spark_parity import SCENARIO, assert_same, edge_folder, run
+from tests.engines.test_spark_parity import SCENARIO, assert_same, broken_folder, edge_folder, run
 
 
 def free_port() -> int:
@@ -77,20 +77,27 @@ def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_check_and_report_through_spark_connect_give_duckdbs_lines_and_numbers(
-    connect_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    connect_server: str, demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    folder = edge_folder(tmp_path)
+    """Every folder of the local parity tests: the demo and the edge folder (check and report
+    with a scenario), and the broken folder (the check's verdict and examples)."""
     scenario = tmp_path / "close-ken.toml"
     scenario.write_text(SCENARIO)
     remote = ["--spark-remote", connect_server]
 
-    duckdb_check = run(capsys, "check", "--data", str(folder))
-    assert run(capsys, "check", *remote, "--data", str(folder)) == duckdb_check
+    for folder in (edge_folder(tmp_path), demo):
+        duckdb_check = run(capsys, "check", "--data", str(folder))
+        assert run(capsys, "check", *remote, "--data", str(folder)) == duckdb_check
 
-    code, duckdb_out, _ = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
-    spark_code, spark_out, err = run(capsys, "report", *remote, "--data", str(folder), "--scenario", str(scenario))
-    assert (spark_code, err) == (code, "")
-    assert_same(json.loads(duckdb_out), json.loads(spark_out))
+        code, duckdb_out, _ = run(capsys, "report", "--data", str(folder), "--scenario", str(scenario))
+        spark_code, spark_out, err = run(capsys, "report", *remote, "--data", str(folder), "--scenario", str(scenario))
+        assert (spark_code, err) == (code, "")
+        assert_same(json.loads(duckdb_out), json.loads(spark_out))
+
+    broken = broken_folder(tmp_path / "broken")
+    code, duckdb_out, _ = run(capsys, "check", "--format", "json", "--data", str(broken))
+    spark_code, spark_out, _ = run(capsys, "check", "--format", "json", *remote, "--data", str(broken))
+    assert code == 1 and (spark_code, json.loads(spark_out)) == (code, json.loads(duckdb_out))
 
 
 def test_an_unreachable_server_is_one_line_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

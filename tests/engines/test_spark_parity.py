@@ -53,15 +53,6 @@ def assert_same(duckdb: Any, spark: Any, path: str = "report") -> None:
         assert duckdb == spark, path
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from queries.demo.generate import generate_demo
-
-    folder = tmp_path_factory.mktemp("demo") / "data"
-    generate_demo(folder, agents=300, days=120)
-    return folder
-
-
 def edge_folder(root: Path) -> Path:
     """tests/folders.py's folder (TUL closing, A8 left on 2026-02-28, groups under the
     privacy floor, no forecast) plus A2 moving from onsite KEN to remote on 2026-03-16,
@@ -95,10 +86,11 @@ def test_every_report_section_is_the_same_on_spark(
             assert spark_text == duckdb_text
 
 
-def test_the_checks_lines_are_the_same_on_spark(spark: EngineSettings, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    folder = build(
-        tmp_path,
+def broken_folder(root: Path) -> Path:
+    """A folder breaking a rule of every table (NaN, infinities, negatives, bad references,
+    a duplicate KPI row, a 45-minute forecast interval): the check's examples and verdicts."""
+    return build(
+        root,
         cell("sites", "lease_annual", NAN), cell("sites", "opex_annual", -15_000_000.0), cell("sites", "seats", 0),
         cell("sites", "status", "shut", row=2), cell("sites", "lease_break_fee", -INF, row=0),
         cell("agents", "hourly_wage", INF), cell("agents", "fte", 12_345_678.5, row=2),
@@ -109,6 +101,11 @@ def test_the_checks_lines_are_the_same_on_spark(spark: EngineSettings, tmp_path:
         cell("kpi_daily", "agent_id", "Z1", row=2), cell("forecast", "interval_minutes", 45),
         rows("kpi_daily", lambda k: pl.concat([k, k.tail(1)])),
     )
+
+
+def test_the_checks_lines_are_the_same_on_spark(spark: EngineSettings, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    folder = broken_folder(tmp_path)
     code, duckdb_out, _ = run(capsys, "check", "--format", "json", "--data", str(folder))
     spark_code, spark_out, _ = run(capsys, "check", "--format", "json", "--engine", "spark", "--data", str(folder))
     assert (spark_code, json.loads(spark_out)) == (code, json.loads(duckdb_out))
