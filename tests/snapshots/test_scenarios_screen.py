@@ -390,10 +390,24 @@ async def close_ken_then_compare(pilot) -> None:
     await pilot.pause()
     await pilot.press("6")
     await loaded(pilot)
-    # The table's title says what scrolls once the table is laid out, after a refresh
-    # (call_after_refresh): let that happen before the picture is taken.
-    for _ in range(3):
+    await title_says_what_scrolls(pilot)
+
+
+async def title_says_what_scrolls(pilot, seconds: float = 10.0) -> None:
+    """The table's title says what scrolls once the table is laid out, after a refresh
+    (call_after_refresh): wait for that (a few frames; longer on a loaded machine) before
+    the picture is taken. What scrolls is read from the laid-out table, as the screen does."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
         await pilot.pause(0.05)
+        table = pilot.app.screen.query_one("#cmp-table", DataTable)
+        rows = table.virtual_size.height > table.scrollable_content_region.height
+        columns = table.virtual_size.width > table.scrollable_content_region.width
+        title = str(table.border_title or "")
+        if (("rows ↑↓" in title) == rows and ("columns ←→" in title) == columns) or time.monotonic() > deadline:
+            return
 
 
 class TestScenarios:
